@@ -1,0 +1,15 @@
+/** AgentOS for TypeScript: the public API. */
+export { AgentOS } from "./os/index.js";
+export type { AgentOSOptions, ServeOptions } from "./os/index.js";
+export { Agent } from "./agent/index.js";
+export type { AgentOptions, ModelLike } from "./agent/index.js";
+export { tool, toolkit } from "./tool/index.js";
+export type { Tool, ToolContext, Toolkit, ToolLike, ToolOptions } from "./tool/index.js";
+export { resolveModel, describeModel, parseModelSpec, withRetry, ScriptedModel, OfflineDemoModel, ModelRequestError } from "./model/index.js";
+export type { ScriptStep, ScriptTurn, RetryOptions } from "./model/index.js";
+export { SqliteDb, SqlStore } from "./storage/index.js";
+export type { Store, SqliteDbOptions, SessionRecord } from "./storage/index.js";
+export { RunManager, LocalRunBus } from "./runtime/index.js";
+export type { RunBus, LiveRun, RunRequest } from "./runtime/index.js";
+export * from "./run/index.js";
+export * from "./errors.js";

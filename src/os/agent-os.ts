@@ -1,0 +1,157 @@
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import type { Logger } from "pino";
+import { slugify } from "../agent/slug.js";
+import type { Runnable } from "../run/index.js";
+import { RunManager } from "../runtime/index.js";
+import type { RunBus } from "../runtime/index.js";
+import type { Store } from "../storage/index.js";
+import { SqliteDb } from "../storage/index.js";
+import { buildApp } from "../server/app.js";
+import type { Authenticator } from "../server/auth/index.js";
+import { OpenAuthenticator } from "../server/auth/index.js";
+import type { ServerContext } from "../server/context.js";
+import type { BodyLimits } from "../server/http/form-body.js";
+import type { RouteDef } from "../server/route.js";
+import { ComponentRegistry } from "./components.js";
+import { readEnvConfig } from "./config.js";
+import type { Env, EnvConfig } from "./config.js";
+
+const VERSION = "0.1.0";
+
+export interface AgentOSOptions {
+  /** Reported as os_id. Default: a slug of the name. */
+  id?: string;
+  name?: string;
+  description?: string;
+  version?: string;
+  agents?: Runnable[];
+  teams?: Runnable[];
+  workflows?: Runnable[];
+  /** Where sessions and runs are kept. Default: SQLite at AGENTOS_DB_FILE (agentos.db). */
+  db?: Store;
+  logger?: Logger;
+  /** Upload limits. Defaults: 10 MiB a file, 50 MiB a request (or the env variables). */
+  limits?: Partial<BodyLimits>;
+  /** Serve /docs and /openapi.json. Default true. */
+  docs?: boolean;
+  /** SSE keep-alive interval. Default 15 s. */
+  sseKeepAliveMs?: number;
+  /** Model strings listed in /config. Default: the models of the agents. */
+  availableModels?: string[];
+  auth?: Authenticator;
+  bus?: RunBus;
+  /** Keep run events for replay. Default true. */
+  storeEvents?: boolean;
+  /** Where settings not given here come from. Default process.env. */
+  env?: Env;
+}
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Shut down gracefully on SIGTERM and SIGINT. Default true. */
+  handleSignals?: boolean;
+}
+
+/**
+ * Serves agents, teams and workflows over HTTP. Construction checks the definitions and does
+ * no I/O; `start()` migrates the database and builds the server, `serve()` also listens.
+ */
+export class AgentOS {
+  readonly id: string;
+  readonly name: string;
+  readonly components: ComponentRegistry;
+  readonly store: Store;
+  readonly runs: RunManager;
+  readonly config: EnvConfig;
+  readonly logger: Logger;
+  #options: AgentOSOptions;
+  #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: AgentOSOptions = {}) {
+    this.#options = options;
+    this.config = readEnvConfig(options.env ?? process.env);
+    this.name = options.name ?? "AgentOS";
+    this.id = options.id ?? slugify(this.name);
+    this.components = new ComponentRegistry([...(options.agents ?? []), ...(options.teams ?? []), ...(options.workflows ?? [])]);
+    this.logger = options.logger ?? pino({ level: this.config.logLevel });
+    this.store = options.db ?? new SqliteDb({ file: this.config.dbFile });
+    this.runs = new RunManager({ store: this.store, bus: options.bus, logger: this.logger, storeEvents: options.storeEvents });
+  }
+
+  /** Migrates the database, marks runs a crash left unfinished, and builds the server. Idempotent. */
+  start(): Promise<{ app: FastifyInstance; routes: RouteDef[] }> {
+    this.#started ??= this.#start().catch((err) => {
+      this.#started = undefined;
+      throw err;
+    });
+    return this.#started;
+  }
+
+  /** The Fastify instance (for `inject` in tests, or mounting). */
+  async app(): Promise<FastifyInstance> {
+    return (await this.start()).app;
+  }
+
+  /** Starts and listens; resolves with the URL. */
+  async serve(options: ServeOptions = {}): Promise<string> {
+    const { app } = await this.start();
+    const url = await app.listen({ port: options.port ?? this.config.port, host: options.host ?? this.config.host });
+    if (options.handleSignals ?? true) {
+      const stop = (signal: string) => {
+        this.logger.info({ signal }, "shutting down");
+        void this.close().then(() => process.exit(0));
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    }
+    return url;
+  }
+
+  /**
+   * Refuses new runs, lets live ones finish for AGENTOS_DRAIN_SECONDS, cancels the rest,
+   * stores everything, then closes the server and the database.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.runs.refuseNewRuns();
+      await this.runs.drain(this.config.drainSeconds * 1000);
+      const started = await this.#started?.catch(() => undefined);
+      await started?.app.close();
+      await this.runs.close();
+      await this.runs.bus.close();
+      await this.store.close();
+    })();
+    return this.#closing;
+  }
+
+  async #start() {
+    const o = this.#options;
+    await this.store.migrate();
+    const failed = await this.store.runs.failUnfinished("interrupted by restart");
+    if (failed.length) this.logger.warn({ runs: failed.length }, "runs left unfinished by a previous process were marked ERROR");
+    const auth = o.auth ?? new OpenAuthenticator();
+    if (auth.mode === "none") this.logger.warn("no authentication configured: every caller may use every route");
+    const ctx: ServerContext = {
+      os: { id: this.id, name: this.name, description: o.description ?? null, version: o.version ?? VERSION },
+      components: this.components,
+      store: this.store,
+      runs: this.runs,
+      auth,
+      logger: this.logger,
+      settings: {
+        limits: {
+          maxFileBytes: o.limits?.maxFileBytes ?? this.config.maxFileBytes,
+          maxRequestBytes: o.limits?.maxRequestBytes ?? this.config.maxRequestBytes,
+          maxFiles: o.limits?.maxFiles ?? 20,
+        },
+        keepAliveMs: o.sseKeepAliveMs ?? this.config.keepAliveMs,
+        docs: o.docs ?? this.config.docs,
+        availableModels: o.availableModels ?? [...new Set(this.components.list("agent").map((a) => a.info().model).filter((m): m is string => !!m))],
+      },
+    };
+    return buildApp(ctx);
+  }
+}

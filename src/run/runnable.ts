@@ -1,0 +1,77 @@
+import type { Logger } from "pino";
+import type { ComponentKind } from "./events.js";
+import type { WorkflowContext } from "./event-factory.js";
+import type { Media } from "./media.js";
+import type { RunStream } from "./run-stream.js";
+import type { Store } from "../storage/store.js";
+
+/** What a run is asked. A bare string is a text message. */
+export interface RunInput {
+  message: unknown;
+  media?: Media[];
+}
+
+/** The run a nested run belongs to (a team member's or a workflow step's). */
+export interface ParentRun {
+  runId: string;
+  nestedDepth: number;
+  workflow?: WorkflowContext;
+}
+
+export interface RunOptions {
+  runId?: string;
+  /** Absent: a new session. */
+  sessionId?: string;
+  userId?: string;
+  /** Merged over the session's stored state for this run. */
+  sessionState?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  dependencies?: Record<string, unknown>;
+  /** Aborting it cancels the run: model requests and tools stop within a second. */
+  signal?: AbortSignal;
+  /** Where the run is kept when the component has no db of its own. */
+  store?: Store;
+  parent?: ParentRun;
+  logger?: Logger;
+}
+
+/** How an OS treats a component's runs. */
+export interface RunPolicy {
+  /** A second run on a session that has a live run: wait, refuse (409) or cancel the first. */
+  concurrentRuns: "queue" | "reject" | "interrupt";
+  /** A streaming client that disconnects: the run goes on, or is cancelled. */
+  onDisconnect: "continue" | "cancel";
+}
+
+export const DEFAULT_RUN_POLICY: RunPolicy = { concurrentRuns: "queue", onDisconnect: "continue" };
+
+/** A description of a component for listings; serializers shape it per surface. */
+export interface ComponentInfo {
+  kind: ComponentKind;
+  id: string;
+  name: string;
+  description: string | null;
+  /** "provider:model_id", or null for workflows. */
+  model: string | null;
+  tools: { name: string; description: string; parameters: unknown }[];
+  /** Tool and toolkit names as listed. */
+  toolNames: string[];
+  instructions: string | null;
+  hasKnowledge: boolean;
+  hasMemory: boolean;
+  dbId: string | null;
+  settings: Record<string, unknown>;
+  members?: { id: string; name: string; kind: ComponentKind }[];
+  mode?: string;
+  steps?: { name: string; kind: string; ref?: string }[];
+}
+
+/** An agent, team or workflow: anything an OS can run. */
+export interface Runnable {
+  readonly kind: ComponentKind;
+  readonly id: string;
+  readonly name: string;
+  readonly runPolicy: RunPolicy;
+  run(input: string | RunInput, options?: RunOptions): RunStream;
+  info(): ComponentInfo;
+}

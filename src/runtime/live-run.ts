@@ -1,0 +1,147 @@
+import type { ComponentKind, RunEvent, RunInput, RunOutput, RunStatus, Runnable } from "../run/index.js";
+import { emptyMetrics, isTerminalEvent, nowSeconds, RunCancelledError } from "../run/index.js";
+import type { RunEventStore } from "../storage/index.js";
+import { EventBuffer } from "./event-buffer.js";
+
+export interface LiveRunInit {
+  runId: string;
+  sessionId: string;
+  userId: string | null;
+  component: Runnable;
+  input: RunInput;
+  background: boolean;
+  bufferSize: number;
+  events: RunEventStore;
+}
+
+/** A run in progress in this process: its cancel switch, its recent events and its outcome. */
+export class LiveRun {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly userId: string | null;
+  readonly component: Runnable;
+  readonly input: RunInput;
+  readonly background: boolean;
+  readonly controller = new AbortController();
+  readonly buffer: EventBuffer;
+  readonly output: Promise<RunOutput>;
+  /** Resolves with the first event; rejects if the run failed before producing any (an ordinary error response). */
+  readonly started: Promise<void>;
+  status: RunStatus = "PENDING";
+  contentSoFar = "";
+  readonly createdAt = nowSeconds();
+  readonly #events: RunEventStore;
+  #resolveOutput!: (o: RunOutput) => void;
+  #rejectOutput!: (e: unknown) => void;
+  #resolveStarted!: () => void;
+  #rejectStarted!: (e: unknown) => void;
+
+  constructor(init: LiveRunInit) {
+    this.runId = init.runId;
+    this.sessionId = init.sessionId;
+    this.userId = init.userId;
+    this.component = init.component;
+    this.input = init.input;
+    this.background = init.background;
+    this.buffer = new EventBuffer(init.bufferSize);
+    this.#events = init.events;
+    this.output = new Promise((res, rej) => ((this.#resolveOutput = res), (this.#rejectOutput = rej)));
+    this.started = new Promise((res, rej) => ((this.#resolveStarted = res), (this.#rejectStarted = rej)));
+    this.output.catch(() => {});
+    this.started.catch(() => {});
+  }
+
+  get kind(): ComponentKind {
+    return this.component.kind;
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  cancel(reason = "Run cancelled"): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new RunCancelledError(reason));
+  }
+
+  /** The run as it stands, for a run that has no stored row yet (queued) or to overlay live progress. */
+  snapshot(): RunOutput {
+    const now = nowSeconds();
+    const kind = this.kind;
+    const c = this.component;
+    return {
+      run_id: this.runId,
+      session_id: this.sessionId,
+      user_id: this.userId,
+      parent_run_id: null,
+      component_kind: kind,
+      ...(kind === "agent" ? { agent_id: c.id, agent_name: c.name } : {}),
+      ...(kind === "team" ? { team_id: c.id, team_name: c.name } : {}),
+      ...(kind === "workflow" ? { workflow_id: c.id, workflow_name: c.name } : {}),
+      status: this.status,
+      input: { input_content: this.input.message, ...(this.input.media?.length ? { media: this.input.media } : {}) },
+      content: this.contentSoFar,
+      content_type: "str",
+      messages: [],
+      tools: [],
+      metrics: emptyMetrics(),
+      model: null,
+      model_provider: null,
+      session_state: null,
+      metadata: null,
+      error: null,
+      created_at: this.createdAt,
+      updated_at: now,
+    };
+  }
+
+  /** @internal the RunManager feeds the component's events in. */
+  push(ev: RunEvent): void {
+    if (this.buffer.nextIndex === 0) {
+      this.status = "RUNNING";
+      this.#resolveStarted();
+    }
+    if (ev.run_id === this.runId && (ev.event === "RunContent" || ev.event === "TeamRunContent") && typeof ev.content === "string") {
+      this.contentSoFar += ev.content;
+    }
+    this.buffer.push(ev);
+  }
+
+  /** @internal */
+  settle(output: RunOutput): void {
+    this.status = output.status;
+    this.buffer.close();
+    this.#resolveStarted();
+    this.#resolveOutput(output);
+  }
+
+  /** @internal the run failed before its first event. */
+  fail(err: unknown): void {
+    this.status = "ERROR";
+    this.buffer.close();
+    this.#rejectStarted(err);
+    this.#rejectOutput(err);
+  }
+
+  /**
+   * The events after `afterIndex`, in batches, then live ones as they come, until the terminal event.
+   * Events already dropped from memory are read from the event store.
+   */
+  async *subscribe(afterIndex = -1): AsyncGenerator<RunEvent[]> {
+    let next = afterIndex + 1;
+    for (;;) {
+      if (next < this.buffer.firstIndex) {
+        const stored = (await this.#events.list(this.runId, next - 1)).filter((e) => e.event_index < this.buffer.firstIndex);
+        if (stored.length) yield stored;
+        next = this.buffer.firstIndex;
+      }
+      const batch = this.buffer.from(next);
+      if (batch.length) {
+        next = batch[batch.length - 1].event_index + 1;
+        yield batch;
+        if (isTerminalEvent(batch[batch.length - 1], this.runId)) return;
+        continue;
+      }
+      if (this.buffer.closed) return;
+      await this.buffer.changed();
+    }
+  }
+}

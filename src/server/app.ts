@@ -1,0 +1,76 @@
+import Fastify from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform } from "fastify-type-provider-zod";
+import { newId } from "../ids.js";
+import type { ServerContext } from "./context.js";
+import { installErrorHandler } from "./error-handler.js";
+import { parseUrlEncoded } from "./http/form-body.js";
+import { registerRoutes } from "./register-routes.js";
+import type { RouteDef } from "./route.js";
+import { rootRouteTable } from "./route-table.js";
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  routes: RouteDef[];
+}
+
+/** Builds the Fastify server of one OS from its route table. No I/O until it listens. */
+export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    requestIdHeader: "x-request-id",
+    genReqId: () => newId(),
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    bodyLimit: ctx.settings.limits.maxRequestBytes,
+    forceCloseConnections: true,
+  });
+  // Handlers validate with zod themselves (form, multipart and JSON alike) and return plain JSON.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  installErrorHandler(app);
+
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    done(null, parseUrlEncoded(body as string));
+  });
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: ctx.settings.limits.maxFileBytes } });
+
+  const routes = rootRouteTable(ctx, () => app);
+  if (ctx.settings.docs) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.0.3",
+        info: { title: ctx.os.name, description: ctx.os.description ?? "AgentOS API", version: ctx.os.version },
+        components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  }
+  registerRoutes(app, ctx, routes);
+  installNotFound(app, routes);
+  return { app, routes };
+}
+
+/** Unknown paths are 404; a known path with another method is 405 with Allow. */
+function installNotFound(app: FastifyInstance, routes: RouteDef[]): void {
+  const patterns = routes.map((r) => ({ method: r.method, re: pathRegex(r.path) }));
+  app.setNotFoundHandler((req, reply) => {
+    const path = (req.url.split("?")[0] || "/").replace(/\/+$/, "") || "/";
+    const allowed = [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+    if (allowed.length) {
+      return reply.code(405).header("allow", allowed.join(", ")).send({ detail: "Method Not Allowed" });
+    }
+    return reply.code(404).send({ detail: "Not Found" });
+  });
+}
+
+function pathRegex(path: string): RegExp {
+  const body = path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z0-9_]+/g, "[^/]+");
+  return new RegExp(`^${body}$`);
+}

@@ -1,0 +1,34 @@
+import type { Logger } from "pino";
+import type { ComponentRegistry } from "../os/components.js";
+import type { RunManager } from "../runtime/index.js";
+import type { Store } from "../storage/index.js";
+import type { Authenticator } from "./auth/index.js";
+import type { BodyLimits } from "./http/form-body.js";
+
+export interface OsIdentity {
+  id: string;
+  name: string;
+  description: string | null;
+  version: string;
+}
+
+export interface ServerSettings {
+  limits: BodyLimits;
+  /** SSE keep-alive comment after this much silence. */
+  keepAliveMs: number;
+  /** Serve /docs and /openapi.json. */
+  docs: boolean;
+  /** Model strings offered in /config. */
+  availableModels: string[];
+}
+
+/** Everything a route handler may use; one per AgentOS instance. */
+export interface ServerContext {
+  os: OsIdentity;
+  components: ComponentRegistry;
+  store: Store;
+  runs: RunManager;
+  auth: Authenticator;
+  settings: ServerSettings;
+  logger: Logger;
+}

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AgentOSError, RateLimitedError, ValidationError } from "../errors.js";
+
+/** Fastify's own errors that are the client's fault, by code. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "Request body is too large"],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "Unsupported content type"],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "Invalid Content-Length"],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "Body cannot be empty when content-type is set to 'application/json'"],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, "Invalid JSON body"],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: [400, "Invalid multipart request"],
+  FST_REQ_FILE_TOO_LARGE: [413, "File is too large"],
+  FST_PARTS_LIMIT: [413, "Too many parts in the form"],
+  FST_FILES_LIMIT: [413, "Too many files in the form"],
+  FST_FIELDS_LIMIT: [413, "Too many fields in the form"],
+  FST_PROTO_VIOLATION: [400, "Prohibited field name"],
+};
+
+export interface ErrorBody {
+  detail: unknown;
+  request_id?: string;
+}
+
+/** The one place where errors become HTTP answers: `{"detail": ...}` with the right status. */
+export function toHttpError(err: unknown, requestId: string): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof ValidationError) return { status: 422, body: { detail: err.issues } };
+  if (err instanceof RateLimitedError) {
+    return { status: 429, body: { detail: err.message }, headers: { "retry-after": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
+  }
+  if (err instanceof AgentOSError) return { status: err.status, body: { detail: err.message } };
+  const fe = err as Partial<FastifyError> & { type?: string };
+  if (fe.code && CLIENT_ERRORS[fe.code]) {
+    const [status, detail] = CLIENT_ERRORS[fe.code];
+    return { status, body: { detail } };
+  }
+  if (err instanceof SyntaxError || fe.type === "entity.parse.failed") return { status: 400, body: { detail: "Invalid JSON body" } };
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { detail: fe.message ?? "Bad Request" } };
+  }
+  return { status: 500, body: { detail: "Internal Server Error", request_id: requestId } };
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const { status, body, headers } = toHttpError(err, String(req.id));
+    if (status >= 500) req.log.error({ err }, "request failed");
+    else req.log.info({ status, detail: typeof body.detail === "string" ? body.detail : "validation error" }, "request refused");
+    if (headers) void reply.headers(headers);
+    if (status === 413) void reply.header("connection", "close");
+    return reply.code(status).send(body);
+  });
+}

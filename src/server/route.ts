@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import type { Principal } from "./auth/principal.js";
+import type { UploadedFile } from "./http/form-body.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type ScopeResource =
+  | "system"
+  | "agents"
+  | "teams"
+  | "workflows"
+  | "sessions"
+  | "memories"
+  | "knowledge"
+  | "metrics"
+  | "traces";
+export type ScopeAction = "read" | "run" | "write" | "delete";
+
+/** Who may call a route: public, or a scope, optionally per resource id (taken from a path parameter). */
+export type RouteScope = "public" | { resource: ScopeResource; action: ScopeAction; idParam?: string };
+
+/** How the request body is read. */
+export type BodyKind = "none" | "json" | "form";
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  /**
+   * Reads and validates the body. Lazy, so a handler can refuse a request (unknown id) before
+   * an upload is read.
+   */
+  body(): Promise<B>;
+  /** Files of a form body, in the order they arrived; filled once body() has resolved. */
+  files: UploadedFile[];
+  principal: Principal;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** One route as data: the table registers it, documents it and protects it. */
+export interface RouteDef<P = any, Q = any, B = any> {
+  method: HttpMethod;
+  /** Fastify path syntax: /agents/:agent_id */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  scope: RouteScope;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  bodyKind?: BodyKind;
+  body?: z.ZodType<B>;
+  /** Response schemas by status, for the OpenAPI document. */
+  responses?: Record<number, z.ZodType | { description: string; contentType: string }>;
+  /** Returns the JSON body (status 200 unless the handler sets one), or undefined after taking over the reply. */
+  handler(input: RouteInput<P, Q, B>): Promise<unknown> | unknown;
+}
+
+/** Helps TypeScript infer a route's types from its schemas. */
+export function defineRoute<P = unknown, Q = unknown, B = unknown>(route: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+  return route;
+}
+
+/** The scope a route requires, as text: "agents:read", "agents:{agent_id}:run" or "public". */
+export function scopeText(scope: RouteScope): string {
+  if (scope === "public") return "public";
+  return scope.idParam ? `${scope.resource}:{${scope.idParam}}:${scope.action}` : `${scope.resource}:${scope.action}`;
+}

@@ -1,0 +1,43 @@
+import { NotFoundError } from "../../errors.js";
+import type { RunOutput } from "../../run/index.js";
+import type { SessionPage, SessionPatch, SessionQuery, SessionRecord } from "../../storage/index.js";
+import type { Principal } from "../auth/index.js";
+import { actingUserId, canSeeUserData } from "../auth/index.js";
+import type { ServerContext } from "../context.js";
+
+/** Session operations shared by every surface, with the caller's view of other users' data applied. */
+export class SessionService {
+  constructor(private readonly ctx: ServerContext) {}
+
+  list(principal: Principal, query: SessionQuery): Promise<SessionPage> {
+    return this.ctx.store.sessions.list({ ...query, userId: actingUserId(principal, query.userId) });
+  }
+
+  /** The session if the caller may see it; 404 otherwise (whether absent or someone else's). */
+  async get(principal: Principal, sessionId: string): Promise<SessionRecord> {
+    const s = await this.ctx.store.sessions.get(sessionId);
+    if (!s || !canSeeUserData(principal, s.user_id)) throw new NotFoundError("Session not found", "session");
+    return s;
+  }
+
+  /** The session's top-level runs, oldest first. */
+  runs(sessionId: string): Promise<RunOutput[]> {
+    return this.ctx.store.runs.list({ sessionId, topLevelOnly: true });
+  }
+
+  async update(principal: Principal, sessionId: string, patch: SessionPatch): Promise<SessionRecord> {
+    await this.get(principal, sessionId);
+    const updated = await this.ctx.store.sessions.update(sessionId, patch);
+    if (!updated) throw new NotFoundError("Session not found", "session");
+    return updated;
+  }
+
+  /** Cancels the session's live runs, waits for them to end (briefly), then deletes it with its runs. */
+  async delete(principal: Principal, sessionId: string): Promise<void> {
+    await this.get(principal, sessionId);
+    const live = this.ctx.runs.forSession(sessionId);
+    for (const r of live) r.cancel("The session was deleted");
+    await Promise.race([Promise.allSettled(live.map((r) => r.output)), new Promise((r) => setTimeout(r, 2000))]);
+    if (!(await this.ctx.store.sessions.delete(sessionId))) throw new NotFoundError("Session not found", "session");
+  }
+}

@@ -1,0 +1,203 @@
+import type { Kysely } from "kysely";
+import { ConflictError, NotFoundError } from "../../errors.js";
+import { componentIdOf } from "../../run/index.js";
+import type { RunOutput } from "../../run/index.js";
+import type { RunListQuery, RunStore, RunSummary, SessionRecord, SessionSeed } from "../store.js";
+import { toJson } from "./dialect.js";
+import { toRun, toRunSummary, toSession } from "./rows.js";
+import type { Database, RunsTable } from "./schema.js";
+import type { WriteBatcher } from "./write-batcher.js";
+
+/** The indexed columns of a run, derived from its body. */
+function columns(run: RunOutput): Omit<RunsTable, "run_id" | "session_id" | "created_at"> {
+  const m = run.metrics;
+  return {
+    parent_run_id: run.parent_run_id,
+    component_kind: run.component_kind,
+    component_id: componentIdOf(run),
+    user_id: run.user_id,
+    status: run.status,
+    data: JSON.stringify(run),
+    error: run.error,
+    model: run.model,
+    input_tokens: m.input_tokens,
+    output_tokens: m.output_tokens,
+    total_tokens: m.total_tokens,
+    duration_ms: run.status === "RUNNING" || run.status === "PENDING" ? null : Math.round(m.time * 1000),
+    ttft_ms: m.time_to_first_token === null ? null : Math.round(m.time_to_first_token * 1000),
+    updated_at: Date.now(),
+  };
+}
+
+export class SqlRunStore implements RunStore {
+  constructor(
+    private readonly db: () => Kysely<Database>,
+    private readonly writes: WriteBatcher,
+  ) {}
+
+  async begin(run: RunOutput, seed: SessionSeed): Promise<SessionRecord> {
+    return this.writes.run(async (trx) => {
+      const now = Date.now();
+      let row = await trx
+        .selectFrom("sessions")
+        .selectAll()
+        .where("session_id", "=", seed.session_id)
+        .executeTakeFirst();
+      if (!row) {
+        if (run.parent_run_id) throw new NotFoundError("Session not found");
+        const fresh = {
+          session_id: seed.session_id,
+          session_type: seed.session_type,
+          component_id: seed.component_id,
+          agent_id: seed.session_type === "agent" ? seed.component_id : null,
+          team_id: seed.session_type === "team" ? seed.component_id : null,
+          workflow_id: seed.session_type === "workflow" ? seed.component_id : null,
+          user_id: seed.user_id,
+          session_name: null,
+          session_state: null,
+          metadata: null,
+          summary: null,
+          message_count: 0,
+          run_count: 0,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto("sessions").values(fresh).execute();
+        row = fresh;
+      } else if (!run.parent_run_id) {
+        if (row.component_id !== seed.component_id || row.session_type !== seed.session_type) {
+          throw new ConflictError(
+            `Session '${seed.session_id}' belongs to ${row.session_type} '${row.component_id}'`,
+          );
+        }
+        if (row.user_id !== null && seed.user_id !== null && row.user_id !== seed.user_id) {
+          throw new NotFoundError("Session not found");
+        }
+      }
+      const existing = await trx
+        .selectFrom("runs")
+        .select("run_id")
+        .where("run_id", "=", run.run_id)
+        .executeTakeFirst();
+      if (existing) {
+        await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
+      } else {
+        await trx
+          .insertInto("runs")
+          .values({ run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) })
+          .execute();
+        if (!run.parent_run_id) {
+          await trx
+            .updateTable("sessions")
+            .set((eb) => ({ run_count: eb("run_count", "+", 1), updated_at: now }))
+            .where("session_id", "=", seed.session_id)
+            .execute();
+        }
+      }
+      return toSession(row);
+    });
+  }
+
+  async save(run: RunOutput): Promise<void> {
+    await this.writes.run((trx) =>
+      trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute(),
+    );
+  }
+
+  async finish(
+    run: RunOutput,
+    session: { session_state?: Record<string, unknown> | null; messages_added: number },
+  ): Promise<void> {
+    await this.writes.run(async (trx) => {
+      await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
+      await trx
+        .updateTable("sessions")
+        .set((eb) => ({
+          updated_at: Date.now(),
+          message_count: eb("message_count", "+", session.messages_added),
+          ...(session.session_state !== undefined ? { session_state: toJson(session.session_state) } : {}),
+        }))
+        .where("session_id", "=", run.session_id)
+        .execute();
+    });
+  }
+
+  async get(runId: string): Promise<RunOutput | undefined> {
+    const row = await this.db()
+      .selectFrom("runs")
+      .select(["data", "status", "error"])
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  #filtered(q: RunListQuery) {
+    let query = this.db().selectFrom("runs");
+    if (q.sessionId !== undefined) query = query.where("session_id", "=", q.sessionId);
+    if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
+    if (q.status !== undefined) query = query.where("status", "=", q.status);
+    if (q.topLevelOnly) query = query.where("parent_run_id", "is", null);
+    if (q.parentRunId !== undefined) query = query.where("parent_run_id", "=", q.parentRunId);
+    return query
+      .orderBy("created_at", "asc")
+      .orderBy("run_id", "asc")
+      .limit(q.limit ?? 10_000);
+  }
+
+  async list(q: RunListQuery): Promise<RunOutput[]> {
+    const rows = await this.#filtered(q).select(["data", "status", "error"]).execute();
+    return rows.map(toRun);
+  }
+
+  async summaries(q: RunListQuery): Promise<RunSummary[]> {
+    const rows = await this.#filtered(q)
+      .select([
+        "run_id",
+        "session_id",
+        "parent_run_id",
+        "component_kind",
+        "component_id",
+        "user_id",
+        "status",
+        "error",
+        "model",
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "duration_ms",
+        "ttft_ms",
+        "created_at",
+        "updated_at",
+      ])
+      .execute();
+    return rows.map(toRunSummary);
+  }
+
+  async history(sessionId: string, componentId: string, limit: number): Promise<RunOutput[]> {
+    if (limit <= 0) return [];
+    const rows = await this.db()
+      .selectFrom("runs")
+      .select(["data", "status", "error"])
+      .where("session_id", "=", sessionId)
+      .where("component_id", "=", componentId)
+      .where("parent_run_id", "is", null)
+      .where("status", "=", "COMPLETED")
+      .orderBy("created_at", "desc")
+      .orderBy("run_id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(toRun).reverse();
+  }
+
+  async failUnfinished(reason: string): Promise<string[]> {
+    const rows = await this.writes.run((trx) =>
+      trx
+        .updateTable("runs")
+        .set({ status: "ERROR", error: reason, updated_at: Date.now() })
+        .where("status", "in", ["RUNNING", "PENDING"])
+        .returning("run_id")
+        .execute(),
+    );
+    return rows.map((r) => r.run_id);
+  }
+}

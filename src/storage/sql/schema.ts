@@ -1,0 +1,62 @@
+/** Kysely's view of the tables. JSON columns are text in SQLite and jsonb in PostgreSQL. */
+export type Json = string | Record<string, unknown> | unknown[];
+
+export interface SessionsTable {
+  session_id: string;
+  session_type: string;
+  component_id: string;
+  agent_id: string | null;
+  team_id: string | null;
+  workflow_id: string | null;
+  user_id: string | null;
+  session_name: string | null;
+  session_state: Json | null;
+  metadata: Json | null;
+  summary: Json | null;
+  message_count: number;
+  run_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RunsTable {
+  run_id: string;
+  session_id: string;
+  parent_run_id: string | null;
+  component_kind: string;
+  component_id: string;
+  user_id: string | null;
+  status: string;
+  data: Json;
+  error: string | null;
+  model: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  duration_ms: number | null;
+  ttft_ms: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Consecutive events of one run, first_index..last_index, as a JSON array. */
+export interface RunEventsTable {
+  run_id: string;
+  first_index: number;
+  last_index: number;
+  data: Json;
+  created_at: number;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface Database {
+  sessions: SessionsTable;
+  runs: RunsTable;
+  run_events: RunEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

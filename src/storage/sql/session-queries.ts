@@ -1,0 +1,83 @@
+import type { Kysely } from "kysely";
+import { BadRequestError } from "../../errors.js";
+import type { SessionPage, SessionPatch, SessionQuery, SessionRecord, SessionStore } from "../store.js";
+import { toJson } from "./dialect.js";
+import { decodeCursor, encodeCursor, toSession } from "./rows.js";
+import type { Database } from "./schema.js";
+import type { WriteBatcher } from "./write-batcher.js";
+
+export class SqlSessionStore implements SessionStore {
+  constructor(
+    private readonly db: () => Kysely<Database>,
+    private readonly writes: WriteBatcher,
+  ) {}
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    const row = await this.db()
+      .selectFrom("sessions")
+      .selectAll()
+      .where("session_id", "=", sessionId)
+      .executeTakeFirst();
+    return row && toSession(row);
+  }
+
+  async list(q: SessionQuery): Promise<SessionPage> {
+    let query = this.db().selectFrom("sessions").selectAll();
+    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
+    if (q.agentId !== undefined) query = query.where("agent_id", "=", q.agentId);
+    if (q.teamId !== undefined) query = query.where("team_id", "=", q.teamId);
+    if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
+    if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
+    if (q.type !== undefined) query = query.where("session_type", "=", q.type);
+    if (q.nameContains)
+      query = query.where("session_name", "like", `%${q.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      if (!c) throw new BadRequestError("Invalid cursor");
+      const [createdAt, id] = c;
+      query = query.where((eb) =>
+        eb.or([
+          eb("created_at", "<", createdAt),
+          eb.and([eb("created_at", "=", createdAt), eb("session_id", "<", id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy("created_at", "desc")
+      .orderBy("session_id", "desc")
+      .limit(q.limit + 1)
+      .execute();
+    const more = rows.length > q.limit;
+    const page = (more ? rows.slice(0, q.limit) : rows).map(toSession);
+    const last = page[page.length - 1];
+    return {
+      sessions: page,
+      nextCursor: more && last ? encodeCursor(last.created_at, last.session_id) : null,
+    };
+  }
+
+  async update(sessionId: string, patch: SessionPatch): Promise<SessionRecord | undefined> {
+    const values: Record<string, unknown> = { updated_at: Date.now() };
+    if (patch.session_name !== undefined) values.session_name = patch.session_name;
+    if (patch.session_state !== undefined) values.session_state = toJson(patch.session_state);
+    if (patch.metadata !== undefined) values.metadata = toJson(patch.metadata);
+    if (patch.summary !== undefined) values.summary = toJson(patch.summary);
+    const res = await this.writes.run((trx) =>
+      trx.updateTable("sessions").set(values).where("session_id", "=", sessionId).executeTakeFirst(),
+    );
+    if (Number(res.numUpdatedRows) === 0) return undefined;
+    return this.get(sessionId);
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    return this.writes.run(async (trx) => {
+      await trx
+        .deleteFrom("run_events")
+        .where("run_id", "in", trx.selectFrom("runs").select("run_id").where("session_id", "=", sessionId))
+        .execute();
+      await trx.deleteFrom("runs").where("session_id", "=", sessionId).execute();
+      const res = await trx.deleteFrom("sessions").where("session_id", "=", sessionId).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import type { RunEventStore, RunStore, SessionStore, Store } from "../store.js";
+import type { DialectParts } from "./dialect.js";
+import { SqlRunEventStore } from "./event-queries.js";
+import { runMigrations } from "./migrations.js";
+import { SqlRunStore } from "./run-queries.js";
+import type { Database } from "./schema.js";
+import { SqlSessionStore } from "./session-queries.js";
+import { WriteBatcher } from "./write-batcher.js";
+
+/** The one SQL implementation of the Store; a DialectParts supplies what differs per backend. */
+export class SqlStore implements Store {
+  #db: Kysely<Database> | undefined;
+  #migrated: Promise<number[]> | undefined;
+  readonly sessions: SessionStore;
+  readonly runs: RunStore;
+  readonly events: RunEventStore;
+
+  constructor(
+    readonly id: string,
+    protected readonly parts: DialectParts,
+  ) {
+    const db = () => this.kysely;
+    const writes = new WriteBatcher(db);
+    this.sessions = new SqlSessionStore(db, writes);
+    this.runs = new SqlRunStore(db, writes);
+    this.events = new SqlRunEventStore(db, writes);
+  }
+
+  get dialect() {
+    return this.parts.name;
+  }
+
+  /** The Kysely instance, connected on first use. */
+  get kysely(): Kysely<Database> {
+    this.#db ??= this.parts.connect();
+    return this.#db;
+  }
+
+  migrate(): Promise<void> {
+    this.#migrated ??= runMigrations(this.kysely, this.parts).catch((err) => {
+      this.#migrated = undefined;
+      throw err;
+    });
+    return this.#migrated.then(() => undefined);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.kysely);
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    this.#migrated = undefined;
+    await db?.destroy();
+  }
+}

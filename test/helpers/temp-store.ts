@@ -1,0 +1,21 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteDb } from "../../src/storage/index.js";
+
+/** A real SQLite file in a fresh temp dir; `cleanup` closes it and removes the dir. */
+export async function tempSqlite(): Promise<{ db: SqliteDb; dir: string; file: string; cleanup: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-test-"));
+  const file = join(dir, "agentos.db");
+  const db = new SqliteDb({ file });
+  await db.migrate();
+  return {
+    db,
+    dir,
+    file,
+    cleanup: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
