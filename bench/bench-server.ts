@@ -8,7 +8,15 @@ import { ScriptedModel } from "../src/model/scripted-model.js";
 import { AgentOS } from "../src/os/index.js";
 import { SqliteDb } from "../src/storage/index.js";
 
-const agent = new Agent({ id: "bench", name: "Bench", model: ScriptedModel.reply("The quick brown fox jumps over the lazy dog.") });
-const os = new AgentOS({ agents: [agent], db: new SqliteDb({ file: process.argv[2] }), logger: pino({ level: "warn" }) });
+const agent = new Agent({
+  id: "bench",
+  name: "Bench",
+  model: ScriptedModel.reply("The quick brown fox jumps over the lazy dog."),
+});
+const os = new AgentOS({
+  agents: [agent],
+  db: new SqliteDb({ file: process.argv[2] }),
+  logger: pino({ level: "warn" }),
+});
 const url = await os.serve({ port: 0, host: "127.0.0.1" });
 process.stdout.write(`LISTENING ${url}\n`);

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { startChildServer } from "../test/helpers/child-server.js";
 
-export async function measureRuns(seconds = 10, connections = 50): Promise<{ nonStream: number; stream: number; errors: number }> {
+export async function measureRuns(
+  seconds = 10,
+  connections = 50,
+): Promise<{ nonStream: number; stream: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
   const server = await startChildServer("bench/bench-server.ts", [join(dir, "bench.db")]);
   try {
@@ -22,10 +25,21 @@ export async function measureRuns(seconds = 10, connections = 50): Promise<{ non
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ message: "hello", stream }),
       });
-    await autocannon({ url: `${server.url}/agents/bench/runs`, method: "POST", connections, duration: 2, headers: { "content-type": "application/json" }, body: '{"message":"warm"}' });
+    await autocannon({
+      url: `${server.url}/agents/bench/runs`,
+      method: "POST",
+      connections,
+      duration: 2,
+      headers: { "content-type": "application/json" },
+      body: '{"message":"warm"}',
+    });
     const a = await run(false);
     const b = await run(true);
-    return { nonStream: a.requests.average, stream: b.requests.average, errors: a.errors + a.non2xx + b.errors + b.non2xx };
+    return {
+      nonStream: a.requests.average,
+      stream: b.requests.average,
+      errors: a.errors + a.non2xx + b.errors + b.non2xx,
+    };
   } finally {
     server.proc.kill("SIGKILL");
     await server.exited;
@@ -35,5 +49,7 @@ export async function measureRuns(seconds = 10, connections = 50): Promise<{ non
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await measureRuns();
-  console.log(`runs over HTTP (50 connections): non-stream ${Math.round(r.nonStream)}/s, stream ${Math.round(r.stream)}/s, errors ${r.errors}`);
+  console.log(
+    `runs over HTTP (50 connections): non-stream ${Math.round(r.nonStream)}/s, stream ${Math.round(r.stream)}/s, errors ${r.errors}`,
+  );
 }

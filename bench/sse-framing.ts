@@ -8,9 +8,16 @@ import type { RunEvent } from "../src/run/index.js";
 import { sseFrame } from "../src/server/http/sse.js";
 
 export function measureFraming(total = 1_000_000, batch = 64): { eventsPerSecond: number; bytes: number } {
-  const f = new EventFactory({ kind: "agent", id: "bench", name: "Bench", runId: "r".repeat(36), sessionId: "s".repeat(36) });
+  const f = new EventFactory({
+    kind: "agent",
+    id: "bench",
+    name: "Bench",
+    runId: "r".repeat(36),
+    sessionId: "s".repeat(36),
+  });
   const events: RunEvent[] = [];
-  for (let i = 0; i < batch; i++) events.push(f.make("RunContent", { content: "token ", content_type: "str" }));
+  for (let i = 0; i < batch; i++)
+    events.push(f.make("RunContent", { content: "token ", content_type: "str" }));
   let bytes = 0;
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -41,7 +41,8 @@ export class ForbiddenError extends AgentOSError {
   }
 }
 /** What was not found, so that each surface can word the message its own way. */
-export type NotFoundSubject = "agent" | "team" | "workflow" | "session" | "run" | "memory" | "knowledge" | "content" | "trace" | "route";
+export type NotFoundSubject =
+  "agent" | "team" | "workflow" | "session" | "run" | "memory" | "knowledge" | "content" | "trace" | "route";
 
 export class NotFoundError extends AgentOSError {
   constructor(

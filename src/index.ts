@@ -5,7 +5,15 @@ export { Agent } from "./agent/index.js";
 export type { AgentOptions, ModelLike } from "./agent/index.js";
 export { tool, toolkit } from "./tool/index.js";
 export type { Tool, ToolContext, Toolkit, ToolLike, ToolOptions } from "./tool/index.js";
-export { resolveModel, describeModel, parseModelSpec, withRetry, ScriptedModel, OfflineDemoModel, ModelRequestError } from "./model/index.js";
+export {
+  resolveModel,
+  describeModel,
+  parseModelSpec,
+  withRetry,
+  ScriptedModel,
+  OfflineDemoModel,
+  ModelRequestError,
+} from "./model/index.js";
 export type { ScriptStep, ScriptTurn, RetryOptions } from "./model/index.js";
 export { SqliteDb, SqlStore } from "./storage/index.js";
 export type { Store, SqliteDbOptions, SessionRecord } from "./storage/index.js";

@@ -13,7 +13,11 @@ import { countsAsSessionMessage, historyMessages, systemMessage } from "./system
  * One agent run from start to end. Errors before RunStarted (the session belongs to someone else,
  * the db is down) are thrown; after it, every path ends with exactly one terminal event.
  */
-export async function* runAgent(agent: Agent, input: RunInput, options: RunOptions): AsyncGenerator<RunEvent, RunOutput> {
+export async function* runAgent(
+  agent: Agent,
+  input: RunInput,
+  options: RunOptions,
+): AsyncGenerator<RunEvent, RunOutput> {
   const o = agent.options;
   const store = o.db ?? options.store;
   const signal = options.signal ?? new AbortController().signal;
@@ -63,23 +67,44 @@ export async function* runAgent(agent: Agent, input: RunInput, options: RunOptio
     updated_at: now,
   };
 
-  const session = store ? await store.runs.begin(run, { session_id: sessionId, session_type: "agent", component_id: agent.id, user_id: run.user_id }) : undefined;
+  const session = store
+    ? await store.runs.begin(run, {
+        session_id: sessionId,
+        session_type: "agent",
+        component_id: agent.id,
+        user_id: run.user_id,
+      })
+    : undefined;
   if (run.user_id === null && session?.user_id) run.user_id = session.user_id;
-  const sessionState: Record<string, unknown> = { ...o.sessionState, ...session?.session_state, ...options.sessionState };
+  const sessionState: Record<string, unknown> = {
+    ...o.sessionState,
+    ...session?.session_state,
+    ...options.sessionState,
+  };
   run.session_state = sessionState;
   let contentSoFar = "";
 
   try {
     yield events.make("RunStarted", { model: modelName.id, model_provider: modelName.provider });
     signal.throwIfAborted();
-    const history = o.addHistoryToContext && store ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3) : [];
+    const history =
+      o.addHistoryToContext && store
+        ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
+        : [];
     const system = systemMessage(o);
     const result = yield* modelLoop({
       model,
       modelName,
       messages: [...(system ? [system] : []), ...historyMessages(history), userMessage],
       tools: agent.tools(),
-      toolContext: { runId, sessionId, userId: run.user_id ?? undefined, sessionState, dependencies: options.dependencies ?? {}, componentId: agent.id },
+      toolContext: {
+        runId,
+        sessionId,
+        userId: run.user_id ?? undefined,
+        sessionState,
+        dependencies: options.dependencies ?? {},
+        componentId: agent.id,
+      },
       signal,
       events,
       metrics: run.metrics,
@@ -101,26 +126,54 @@ export async function* runAgent(agent: Agent, input: RunInput, options: RunOptio
     yield events.make("RunContentCompleted", {});
     signal.throwIfAborted();
     finishRun(run, "COMPLETED", null, startedAt);
-    if (store) await store.runs.finish(run, { session_state: sessionState, messages_added: run.messages.filter(countsAsSessionMessage).length });
-    yield events.make("RunCompleted", { content: run.content, content_type: run.content_type, metrics: run.metrics, session_state: sessionState });
+    if (store)
+      await store.runs.finish(run, {
+        session_state: sessionState,
+        messages_added: run.messages.filter(countsAsSessionMessage).length,
+      });
+    yield events.make("RunCompleted", {
+      content: run.content,
+      content_type: run.content_type,
+      metrics: run.metrics,
+      session_state: sessionState,
+    });
     return run;
   } catch (err) {
     const cancelled = signal.aborted;
-    if (contentSoFar && run.messages.length === 1) run.messages.push({ role: "assistant", content: contentSoFar, created_at: nowSeconds() });
+    if (contentSoFar && run.messages.length === 1)
+      run.messages.push({ role: "assistant", content: contentSoFar, created_at: nowSeconds() });
     if (run.status === "RUNNING" || run.status === "COMPLETED") run.content = run.content || contentSoFar;
-    finishRun(run, cancelled ? "CANCELLED" : "ERROR", cancelled ? cancelReason(signal) : errorMessage(err), startedAt);
+    finishRun(
+      run,
+      cancelled ? "CANCELLED" : "ERROR",
+      cancelled ? cancelReason(signal) : errorMessage(err),
+      startedAt,
+    );
     await persistEnd(store, run, options.logger);
     if (cancelled) {
       yield events.make("RunCancelled", { reason: run.error! });
-      yield events.make("RunCompleted", { content: run.content, content_type: run.content_type, metrics: run.metrics, session_state: sessionState });
+      yield events.make("RunCompleted", {
+        content: run.content,
+        content_type: run.content_type,
+        metrics: run.metrics,
+        session_state: sessionState,
+      });
     } else {
-      yield events.make("RunError", { content: run.error!, error_type: err instanceof Error ? err.name : "Error" });
+      yield events.make("RunError", {
+        content: run.error!,
+        error_type: err instanceof Error ? err.name : "Error",
+      });
     }
     return run;
   }
 }
 
-function finishRun(run: RunOutput, status: RunOutput["status"], error: string | null, startedAt: number): void {
+function finishRun(
+  run: RunOutput,
+  status: RunOutput["status"],
+  error: string | null,
+  startedAt: number,
+): void {
   run.status = status;
   run.error = error;
   run.metrics.time = (performance.now() - startedAt) / 1000;

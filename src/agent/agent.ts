@@ -35,7 +35,10 @@ export class Agent implements Runnable {
     return this.options.db;
   }
   get runPolicy(): RunPolicy {
-    return { concurrentRuns: this.options.concurrentRuns ?? "queue", onDisconnect: this.options.onDisconnect ?? "continue" };
+    return {
+      concurrentRuns: this.options.concurrentRuns ?? "queue",
+      onDisconnect: this.options.onDisconnect ?? "continue",
+    };
   }
 
   /** Runs the agent: iterate the stream for events, or `await agent.run(msg).collect()` for the output. */
@@ -75,7 +78,12 @@ export class Agent implements Runnable {
       model: this.modelName().spec,
       tools: tools.map((t) => ({ name: t.name, description: t.description, parameters: t.jsonSchema() })),
       toolNames: (o.tools ?? []).map((t) => t.name),
-      instructions: o.instructions === undefined ? null : typeof o.instructions === "string" ? o.instructions : o.instructions.join("\n"),
+      instructions:
+        o.instructions === undefined
+          ? null
+          : typeof o.instructions === "string"
+            ? o.instructions
+            : o.instructions.join("\n"),
       hasKnowledge: false,
       hasMemory: false,
       dbId: o.db?.id ?? null,

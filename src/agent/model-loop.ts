@@ -1,5 +1,19 @@
-import type { JSONSchema7, LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
-import type { EventFactory, Message, MessageToolCall, RunEvent, RunMetrics, ToolExecution, TokenUsage } from "../run/index.js";
+import type {
+  JSONSchema7,
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3StreamPart,
+  LanguageModelV3Usage,
+} from "@ai-sdk/provider";
+import type {
+  EventFactory,
+  Message,
+  MessageToolCall,
+  RunEvent,
+  RunMetrics,
+  ToolExecution,
+  TokenUsage,
+} from "../run/index.js";
 import { addUsage, nowSeconds } from "../run/index.js";
 import type { Tool, ToolContext } from "../tool/index.js";
 import { abortable } from "./abortable.js";
@@ -51,7 +65,10 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
   for (let request = 1; ; request++) {
     const lastChance = request >= input.maxModelRequests || budget.remaining === 0;
     const callTools = toolsByName.size > 0 && !lastChance;
-    yield events.make("ModelRequestStarted", { model: input.modelName.id, model_provider: input.modelName.provider });
+    yield events.make("ModelRequestStarted", {
+      model: input.modelName.id,
+      model_provider: input.modelName.provider,
+    });
     const requestStart = performance.now();
     let requestTtft: number | null = null;
     const options: LanguageModelV3CallOptions = {
@@ -78,7 +95,8 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
           case "text-delta":
             if (!part.delta) break;
             if (requestTtft === null) requestTtft = (performance.now() - requestStart) / 1000;
-            if (metrics.time_to_first_token === null) metrics.time_to_first_token = (performance.now() - input.startedAt) / 1000;
+            if (metrics.time_to_first_token === null)
+              metrics.time_to_first_token = (performance.now() - input.startedAt) / 1000;
             text += part.delta;
             input.onContent?.(part.delta);
             yield events.make("RunContent", { content: part.delta, content_type: "str" });
@@ -94,7 +112,9 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
             usage = part.usage;
             break;
           case "error":
-            throw part.error instanceof Error ? part.error : new Error(String((part.error as { message?: string })?.message ?? part.error));
+            throw part.error instanceof Error
+              ? part.error
+              : new Error(String((part.error as { message?: string })?.message ?? part.error));
         }
       }
     } finally {
@@ -118,11 +138,22 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
       added.push(assistant);
       break;
     }
-    assistant.tool_calls = calls.map((c): MessageToolCall => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.input || "{}" } }));
+    assistant.tool_calls = calls.map((c): MessageToolCall => ({
+      id: c.id,
+      type: "function",
+      function: { name: c.name, arguments: c.input || "{}" },
+    }));
     conversation.push(assistant);
     added.push(assistant);
 
-    const outcomes = yield* runToolCalls({ calls, tools: toolsByName, context: input.toolContext, signal, events, budget });
+    const outcomes = yield* runToolCalls({
+      calls,
+      tools: toolsByName,
+      context: input.toolContext,
+      signal,
+      events,
+      budget,
+    });
     metrics.tool_calls += outcomes.length;
     for (const o of outcomes) {
       executions.push(o.execution);
@@ -139,7 +170,12 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
 }
 
 function toFunctionTool(tool: Tool) {
-  return { type: "function" as const, name: tool.name, description: tool.description, inputSchema: tool.jsonSchema() };
+  return {
+    type: "function" as const,
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.jsonSchema(),
+  };
 }
 
 function toTokenUsage(usage: LanguageModelV3Usage | undefined): TokenUsage {

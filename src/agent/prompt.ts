@@ -1,4 +1,9 @@
-import type { LanguageModelV3FilePart, LanguageModelV3Message, LanguageModelV3Prompt, LanguageModelV3TextPart } from "@ai-sdk/provider";
+import type {
+  LanguageModelV3FilePart,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3TextPart,
+} from "@ai-sdk/provider";
 import type { Media, Message } from "../run/index.js";
 
 /** Turns our messages into the provider specification's prompt. */
@@ -21,7 +26,12 @@ export function toModelPrompt(messages: readonly Message[]): LanguageModelV3Prom
         const content: Extract<LanguageModelV3Message, { role: "assistant" }>["content"] = [];
         if (m.content) content.push({ type: "text", text: m.content });
         for (const call of m.tool_calls ?? []) {
-          content.push({ type: "tool-call", toolCallId: call.id, toolName: call.function.name, input: parseArgs(call.function.arguments) });
+          content.push({
+            type: "tool-call",
+            toolCallId: call.id,
+            toolName: call.function.name,
+            input: parseArgs(call.function.arguments),
+          });
         }
         out.push({ role: "assistant", content });
         break;
@@ -34,7 +44,9 @@ export function toModelPrompt(messages: readonly Message[]): LanguageModelV3Prom
               type: "tool-result",
               toolCallId: m.tool_call_id ?? "",
               toolName: m.tool_name ?? "",
-              output: m.tool_call_error ? { type: "error-text", value: m.content ?? "" } : { type: "text", value: m.content ?? "" },
+              output: m.tool_call_error
+                ? { type: "error-text", value: m.content ?? "" }
+                : { type: "text", value: m.content ?? "" },
             },
           ],
         });
@@ -46,7 +58,12 @@ export function toModelPrompt(messages: readonly Message[]): LanguageModelV3Prom
 
 function filePart(media: Media): LanguageModelV3FilePart {
   const data = media.content !== undefined ? media.content : new URL(media.url ?? "");
-  return { type: "file", data, mediaType: media.mime_type, ...(media.filename ? { filename: media.filename } : {}) };
+  return {
+    type: "file",
+    data,
+    mediaType: media.mime_type,
+    ...(media.filename ? { filename: media.filename } : {}),
+  };
 }
 
 function parseArgs(text: string): unknown {

@@ -35,11 +35,15 @@ export interface ToolRunnerInput {
  */
 export async function* runToolCalls(input: ToolRunnerInput): AsyncGenerator<RunEvent, ToolCallOutcome[]> {
   const { calls, events, signal } = input;
-  const executions = calls.map((c) => newToolExecution(c.id, c.name, parseArgs(c.input), Math.floor(Date.now() / 1000)));
+  const executions = calls.map((c) =>
+    newToolExecution(c.id, c.name, parseArgs(c.input), Math.floor(Date.now() / 1000)),
+  );
   for (const execution of executions) yield events.make("ToolCallStarted", { tool: { ...execution } });
 
   const outcomes: ToolCallOutcome[] = new Array(calls.length);
-  const running = calls.map((call, i) => runOne(call, executions[i], input).then((outcome) => ((outcomes[i] = outcome), outcome)));
+  const running = calls.map((call, i) =>
+    runOne(call, executions[i], input).then((outcome) => ((outcomes[i] = outcome), outcome)),
+  );
   for await (const outcome of inCompletionOrder(running)) {
     signal.throwIfAborted();
     const tool = { ...outcome.execution };
@@ -50,7 +54,11 @@ export async function* runToolCalls(input: ToolRunnerInput): AsyncGenerator<RunE
   return outcomes;
 }
 
-async function runOne(call: ToolCallRequest, execution: ToolExecution, input: ToolRunnerInput): Promise<ToolCallOutcome> {
+async function runOne(
+  call: ToolCallRequest,
+  execution: ToolExecution,
+  input: ToolRunnerInput,
+): Promise<ToolCallOutcome> {
   const start = Date.now();
   const tool = input.tools.get(call.name);
   let result: string;
@@ -61,13 +69,23 @@ async function runOne(call: ToolCallRequest, execution: ToolExecution, input: To
     if (budget.remaining !== undefined && budget.remaining-- <= 0) {
       throw new Error("Tool call limit reached for this run; answer without calling more tools.");
     }
-    if (!tool) throw new Error(`Tool '${call.name}' does not exist. Available tools: ${[...input.tools.keys()].join(", ") || "none"}.`);
+    if (!tool)
+      throw new Error(
+        `Tool '${call.name}' does not exist. Available tools: ${[...input.tools.keys()].join(", ") || "none"}.`,
+      );
     const args = tool.input.safeParse(execution.tool_args);
     if (!args.success) {
-      throw new Error(`Invalid arguments for tool '${call.name}': ${args.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+      throw new Error(
+        `Invalid arguments for tool '${call.name}': ${args.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`,
+      );
     }
     const ctx: ToolContext = { ...input.context, toolCallId: call.id, signal: input.signal };
-    result = stringify(await abortable(Promise.resolve().then(() => tool.execute(args.data, ctx)), input.signal));
+    result = stringify(
+      await abortable(
+        Promise.resolve().then(() => tool.execute(args.data, ctx)),
+        input.signal,
+      ),
+    );
     stop = tool.stopAfterCall;
   } catch (err) {
     if (input.signal.aborted) throw input.signal.reason;

@@ -21,7 +21,8 @@ export type ScriptStep =
   | { usage: { input?: number; output?: number; reasoning?: number; cacheRead?: number } };
 
 /** A turn: its steps, a bare string for plain text, or a function of the request. */
-export type ScriptTurn = string | ScriptStep[] | ((call: LanguageModelV3CallOptions, index: number) => string | ScriptStep[]);
+export type ScriptTurn =
+  string | ScriptStep[] | ((call: LanguageModelV3CallOptions, index: number) => string | ScriptStep[]);
 
 export interface ScriptedModelOptions {
   turns?: ScriptTurn[];
@@ -128,7 +129,10 @@ export class ScriptedModel implements LanguageModelV3 {
   }
 }
 
-function* partsOf(steps: ScriptStep[], promptChars: number): Generator<LanguageModelV3StreamPart | number | Error> {
+function* partsOf(
+  steps: ScriptStep[],
+  promptChars: number,
+): Generator<LanguageModelV3StreamPart | number | Error> {
   yield { type: "stream-start", warnings: [] };
   let outChars = 0;
   let toolCalls = 0;
@@ -154,13 +158,23 @@ function* partsOf(steps: ScriptStep[], promptChars: number): Generator<LanguageM
       toolCalls++;
       const input = JSON.stringify(step.toolCall.args ?? {});
       outChars += input.length;
-      yield { type: "tool-call", toolCallId: step.toolCall.id ?? `call_${++idCounter}`, toolName: step.toolCall.name, input };
+      yield {
+        type: "tool-call",
+        toolCallId: step.toolCall.id ?? `call_${++idCounter}`,
+        toolName: step.toolCall.name,
+        input,
+      };
     }
   }
   yield {
     type: "finish",
     finishReason: toolCalls ? { unified: "tool-calls", raw: "tool_calls" } : { unified: "stop", raw: "stop" },
-    usage: usageOf(usage?.input ?? Math.ceil(promptChars / 4), usage?.output ?? Math.ceil(outChars / 4), usage?.reasoning, usage?.cacheRead),
+    usage: usageOf(
+      usage?.input ?? Math.ceil(promptChars / 4),
+      usage?.output ?? Math.ceil(outChars / 4),
+      usage?.reasoning,
+      usage?.cacheRead,
+    ),
   };
 }
 
@@ -173,7 +187,12 @@ function chunk(text: string, n?: number): string[] {
   return out;
 }
 
-function usageOf(input: number, output: number, reasoning?: number, cacheRead?: number): LanguageModelV3Usage {
+function usageOf(
+  input: number,
+  output: number,
+  reasoning?: number,
+  cacheRead?: number,
+): LanguageModelV3Usage {
   return {
     inputTokens: { total: input, noCache: input - (cacheRead ?? 0), cacheRead, cacheWrite: undefined },
     outputTokens: { total: output, text: output - (reasoning ?? 0), reasoning },

@@ -75,10 +75,19 @@ export class AgentOS {
     this.config = readEnvConfig(options.env ?? process.env);
     this.name = options.name ?? "AgentOS";
     this.id = options.id ?? slugify(this.name);
-    this.components = new ComponentRegistry([...(options.agents ?? []), ...(options.teams ?? []), ...(options.workflows ?? [])]);
+    this.components = new ComponentRegistry([
+      ...(options.agents ?? []),
+      ...(options.teams ?? []),
+      ...(options.workflows ?? []),
+    ]);
     this.logger = options.logger ?? pino({ level: this.config.logLevel });
     this.store = options.db ?? new SqliteDb({ file: this.config.dbFile });
-    this.runs = new RunManager({ store: this.store, bus: options.bus, logger: this.logger, storeEvents: options.storeEvents });
+    this.runs = new RunManager({
+      store: this.store,
+      bus: options.bus,
+      logger: this.logger,
+      storeEvents: options.storeEvents,
+    });
   }
 
   /** Migrates the database, marks runs a crash left unfinished, and builds the server. Idempotent. */
@@ -98,7 +107,10 @@ export class AgentOS {
   /** Starts and listens; resolves with the URL. */
   async serve(options: ServeOptions = {}): Promise<string> {
     const { app } = await this.start();
-    const url = await app.listen({ port: options.port ?? this.config.port, host: options.host ?? this.config.host });
+    const url = await app.listen({
+      port: options.port ?? this.config.port,
+      host: options.host ?? this.config.host,
+    });
     if (options.handleSignals ?? true) {
       const stop = (signal: string) => {
         this.logger.info({ signal }, "shutting down");
@@ -131,9 +143,14 @@ export class AgentOS {
     const o = this.#options;
     await this.store.migrate();
     const failed = await this.store.runs.failUnfinished("interrupted by restart");
-    if (failed.length) this.logger.warn({ runs: failed.length }, "runs left unfinished by a previous process were marked ERROR");
+    if (failed.length)
+      this.logger.warn(
+        { runs: failed.length },
+        "runs left unfinished by a previous process were marked ERROR",
+      );
     const auth = o.auth ?? new OpenAuthenticator();
-    if (auth.mode === "none") this.logger.warn("no authentication configured: every caller may use every route");
+    if (auth.mode === "none")
+      this.logger.warn("no authentication configured: every caller may use every route");
     const ctx: ServerContext = {
       os: { id: this.id, name: this.name, description: o.description ?? null, version: o.version ?? VERSION },
       components: this.components,
@@ -149,7 +166,14 @@ export class AgentOS {
         },
         keepAliveMs: o.sseKeepAliveMs ?? this.config.keepAliveMs,
         docs: o.docs ?? this.config.docs,
-        availableModels: o.availableModels ?? [...new Set(this.components.list("agent").map((a) => a.info().model).filter((m): m is string => !!m))],
+        availableModels: o.availableModels ?? [
+          ...new Set(
+            this.components
+              .list("agent")
+              .map((a) => a.info().model)
+              .filter((m): m is string => !!m),
+          ),
+        ],
       },
     };
     return buildApp(ctx);

@@ -5,7 +5,11 @@ const LABEL: Record<ComponentKind, string> = { agent: "Agent", team: "Team", wor
 
 /** The agents, teams and workflows of one OS, by kind and id. */
 export class ComponentRegistry {
-  readonly #byKind: Record<ComponentKind, Map<string, Runnable>> = { agent: new Map(), team: new Map(), workflow: new Map() };
+  readonly #byKind: Record<ComponentKind, Map<string, Runnable>> = {
+    agent: new Map(),
+    team: new Map(),
+    workflow: new Map(),
+  };
 
   constructor(components: Iterable<Runnable>) {
     for (const c of components) {

@@ -31,7 +31,8 @@ function int(env: Env, name: string, def: number, min: number, max = Number.MAX_
   const raw = env[name];
   if (raw === undefined || raw === "") return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
   return n;
 }
 

@@ -91,7 +91,10 @@ const MEDIA_EXT: Record<string, [MediaKind, string]> = {
  * Decides what an uploaded file is, by MIME type and, when that is empty or generic,
  * by the file's extension. Returns undefined for a type we do not accept.
  */
-export function classifyMedia(mimeType: string | undefined, filename: string | undefined): { kind: MediaKind; mime_type: string } | undefined {
+export function classifyMedia(
+  mimeType: string | undefined,
+  filename: string | undefined,
+): { kind: MediaKind; mime_type: string } | undefined {
   const mime = (mimeType ?? "").split(";")[0].trim().toLowerCase();
   if (mime && mime !== "application/octet-stream") {
     const [top, sub] = mime.split("/");

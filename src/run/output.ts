@@ -46,6 +46,14 @@ export interface RunOutput {
 }
 
 /** The component id of a run, whatever its kind. */
-export function componentIdOf(run: Pick<RunOutput, "component_kind" | "agent_id" | "team_id" | "workflow_id">): string {
-  return (run.component_kind === "agent" ? run.agent_id : run.component_kind === "team" ? run.team_id : run.workflow_id) ?? "";
+export function componentIdOf(
+  run: Pick<RunOutput, "component_kind" | "agent_id" | "team_id" | "workflow_id">,
+): string {
+  return (
+    (run.component_kind === "agent"
+      ? run.agent_id
+      : run.component_kind === "team"
+        ? run.team_id
+        : run.workflow_id) ?? ""
+  );
 }

@@ -26,7 +26,12 @@ export interface ToolExecution {
   external_execution_required: boolean | null;
 }
 
-export function newToolExecution(id: string, name: string, args: Record<string, unknown>, createdAt: number): ToolExecution {
+export function newToolExecution(
+  id: string,
+  name: string,
+  args: Record<string, unknown>,
+  createdAt: number,
+): ToolExecution {
   return {
     tool_call_id: id,
     tool_name: name,

@@ -77,7 +77,10 @@ export class LiveRun {
       ...(kind === "team" ? { team_id: c.id, team_name: c.name } : {}),
       ...(kind === "workflow" ? { workflow_id: c.id, workflow_name: c.name } : {}),
       status: this.status,
-      input: { input_content: this.input.message, ...(this.input.media?.length ? { media: this.input.media } : {}) },
+      input: {
+        input_content: this.input.message,
+        ...(this.input.media?.length ? { media: this.input.media } : {}),
+      },
       content: this.contentSoFar,
       content_type: "str",
       messages: [],
@@ -99,7 +102,11 @@ export class LiveRun {
       this.status = "RUNNING";
       this.#resolveStarted();
     }
-    if (ev.run_id === this.runId && (ev.event === "RunContent" || ev.event === "TeamRunContent") && typeof ev.content === "string") {
+    if (
+      ev.run_id === this.runId &&
+      (ev.event === "RunContent" || ev.event === "TeamRunContent") &&
+      typeof ev.content === "string"
+    ) {
       this.contentSoFar += ev.content;
     }
     this.buffer.push(ev);
@@ -129,7 +136,9 @@ export class LiveRun {
     let next = afterIndex + 1;
     for (;;) {
       if (next < this.buffer.firstIndex) {
-        const stored = (await this.#events.list(this.runId, next - 1)).filter((e) => e.event_index < this.buffer.firstIndex);
+        const stored = (await this.#events.list(this.runId, next - 1)).filter(
+          (e) => e.event_index < this.buffer.firstIndex,
+        );
         if (stored.length) yield stored;
         next = this.buffer.firstIndex;
       }

@@ -81,8 +81,10 @@ export class RunManager {
     const active = this.#bySession.get(sessionId);
     if (active?.size) {
       const policy = req.component.runPolicy.concurrentRuns;
-      if (policy === "reject") throw new ConflictError(`Session '${sessionId}' already has a run in progress`);
-      if (policy === "interrupt") for (const r of active) r.cancel("Interrupted by a newer run on the same session");
+      if (policy === "reject")
+        throw new ConflictError(`Session '${sessionId}' already has a run in progress`);
+      if (policy === "interrupt")
+        for (const r of active) r.cancel("Interrupted by a newer run on the same session");
     }
     const live = new LiveRun({
       runId: req.runId ?? newId(),
@@ -182,8 +184,17 @@ export class RunManager {
       return;
     }
     this.#logger?.error({ err, run_id: live.runId }, "run failed without a terminal event");
-    const factory = new EventFactory({ kind: live.kind, id: live.component.id, name: live.component.name, runId: live.runId, sessionId: live.sessionId });
-    const terminal = live.kind === "workflow" ? factory.raw("WorkflowError", { error: errorMessage(err) }) : factory.make("RunError", { content: errorMessage(err) });
+    const factory = new EventFactory({
+      kind: live.kind,
+      id: live.component.id,
+      name: live.component.name,
+      runId: live.runId,
+      sessionId: live.sessionId,
+    });
+    const terminal =
+      live.kind === "workflow"
+        ? factory.raw("WorkflowError", { error: errorMessage(err) })
+        : factory.make("RunError", { content: errorMessage(err) });
     this.#emit(live, { ...terminal, event_index: live.buffer.nextIndex } as RunEvent);
     live.settle(await this.#storeFailure(live, err));
   }
@@ -217,5 +228,10 @@ export class RunManager {
 }
 
 function seedOf(live: LiveRun) {
-  return { session_id: live.sessionId, session_type: live.kind, component_id: live.component.id, user_id: live.userId };
+  return {
+    session_id: live.sessionId,
+    session_type: live.kind,
+    component_id: live.component.id,
+    user_id: live.userId,
+  };
 }

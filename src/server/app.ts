@@ -38,14 +38,21 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     done(null, parseUrlEncoded(body as string));
   });
-  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: ctx.settings.limits.maxFileBytes } });
+  await app.register(multipart, {
+    throwFileSizeLimit: true,
+    limits: { fileSize: ctx.settings.limits.maxFileBytes },
+  });
 
   const routes = rootRouteTable(ctx, () => app);
   if (ctx.settings.docs) {
     await app.register(swagger, {
       openapi: {
         openapi: "3.0.3",
-        info: { title: ctx.os.name, description: ctx.os.description ?? "AgentOS API", version: ctx.os.version },
+        info: {
+          title: ctx.os.name,
+          description: ctx.os.description ?? "AgentOS API",
+          version: ctx.os.version,
+        },
         components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       },
       transform: jsonSchemaTransform,

@@ -22,10 +22,17 @@ export interface ErrorBody {
 }
 
 /** The one place where errors become HTTP answers: `{"detail": ...}` with the right status. */
-export function toHttpError(err: unknown, requestId: string): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+export function toHttpError(
+  err: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof ValidationError) return { status: 422, body: { detail: err.issues } };
   if (err instanceof RateLimitedError) {
-    return { status: 429, body: { detail: err.message }, headers: { "retry-after": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
+    return {
+      status: 429,
+      body: { detail: err.message },
+      headers: { "retry-after": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) },
+    };
   }
   if (err instanceof AgentOSError) return { status: err.status, body: { detail: err.message } };
   const fe = err as Partial<FastifyError> & { type?: string };
@@ -33,7 +40,8 @@ export function toHttpError(err: unknown, requestId: string): { status: number; 
     const [status, detail] = CLIENT_ERRORS[fe.code];
     return { status, body: { detail } };
   }
-  if (err instanceof SyntaxError || fe.type === "entity.parse.failed") return { status: 400, body: { detail: "Invalid JSON body" } };
+  if (err instanceof SyntaxError || fe.type === "entity.parse.failed")
+    return { status: 400, body: { detail: "Invalid JSON body" } };
   if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: { detail: fe.message ?? "Bad Request" } };
   }
@@ -44,7 +52,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const { status, body, headers } = toHttpError(err, String(req.id));
     if (status >= 500) req.log.error({ err }, "request failed");
-    else req.log.info({ status, detail: typeof body.detail === "string" ? body.detail : "validation error" }, "request refused");
+    else
+      req.log.info(
+        { status, detail: typeof body.detail === "string" ? body.detail : "validation error" },
+        "request refused",
+      );
     if (headers) void reply.headers(headers);
     if (status === 413) void reply.header("connection", "close");
     return reply.code(status).send(body);

@@ -22,7 +22,12 @@ declare module "fastify" {
 const FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded", "application/json"];
 
 /** Registers the table's routes: each one documented, authenticated, authorized and validated the same way. */
-export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes: RouteDef[], prefix = ""): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  routes: RouteDef[],
+  prefix = "",
+): void {
   for (const route of routes) {
     const scope = scopeText(route.scope);
     app.route({
@@ -50,8 +55,13 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes:
         }
         const principal = await ctx.auth.authenticate(req);
         req.principal = principal;
-        const id = route.scope.idParam ? (req.params as Record<string, string>)[route.scope.idParam] : undefined;
-        if (!hasScope(principal, route.scope, id)) throw new ForbiddenError(`Insufficient permissions. Required scope(s): ${scope.replace(`{${route.scope.idParam}}`, id ?? "*")}`);
+        const id = route.scope.idParam
+          ? (req.params as Record<string, string>)[route.scope.idParam]
+          : undefined;
+        if (!hasScope(principal, route.scope, id))
+          throw new ForbiddenError(
+            `Insufficient permissions. Required scope(s): ${scope.replace(`{${route.scope.idParam}}`, id ?? "*")}`,
+          );
       },
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const files: UploadedFile[] = [];

@@ -6,15 +6,7 @@ import type { UploadedFile } from "./http/form-body.js";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export type ScopeResource =
-  | "system"
-  | "agents"
-  | "teams"
-  | "workflows"
-  | "sessions"
-  | "memories"
-  | "knowledge"
-  | "metrics"
-  | "traces";
+  "system" | "agents" | "teams" | "workflows" | "sessions" | "memories" | "knowledge" | "metrics" | "traces";
 export type ScopeAction = "read" | "run" | "write" | "delete";
 
 /** Who may call a route: public, or a scope, optionally per resource id (taken from a path parameter). */
@@ -58,12 +50,16 @@ export interface RouteDef<P = any, Q = any, B = any> {
 }
 
 /** Helps TypeScript infer a route's types from its schemas. */
-export function defineRoute<P = unknown, Q = unknown, B = unknown>(route: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+export function defineRoute<P = unknown, Q = unknown, B = unknown>(
+  route: RouteDef<P, Q, B>,
+): RouteDef<P, Q, B> {
   return route;
 }
 
 /** The scope a route requires, as text: "agents:read", "agents:{agent_id}:run" or "public". */
 export function scopeText(scope: RouteScope): string {
   if (scope === "public") return "public";
-  return scope.idParam ? `${scope.resource}:{${scope.idParam}}:${scope.action}` : `${scope.resource}:${scope.action}`;
+  return scope.idParam
+    ? `${scope.resource}:{${scope.idParam}}:${scope.action}`
+    : `${scope.resource}:${scope.action}`;
 }

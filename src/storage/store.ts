@@ -101,7 +101,10 @@ export interface RunStore {
   /** Writes the run's state (status, content, messages, metrics) without touching its session. */
   save(run: RunOutput): Promise<void>;
   /** Writes the run's final state and updates its session (state, counts, updated_at) in one transaction. */
-  finish(run: RunOutput, session: { session_state?: Record<string, unknown> | null; messages_added: number }): Promise<void>;
+  finish(
+    run: RunOutput,
+    session: { session_state?: Record<string, unknown> | null; messages_added: number },
+  ): Promise<void>;
   get(runId: string): Promise<RunOutput | undefined>;
   list(query: RunListQuery): Promise<RunOutput[]>;
   summaries(query: RunListQuery): Promise<RunSummary[]>;

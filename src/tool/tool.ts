@@ -84,7 +84,10 @@ class DefinedTool<I, O> implements Tool<I, O> {
   }
   jsonSchema(): JSONSchema7 {
     if (!this.#schema) {
-      const { $schema: _ignored, ...schema } = z.toJSONSchema(this.input, { io: "input" }) as Record<string, unknown>;
+      const { $schema: _ignored, ...schema } = z.toJSONSchema(this.input, { io: "input" }) as Record<
+        string,
+        unknown
+      >;
       this.#schema = schema as JSONSchema7;
     }
     return this.#schema;

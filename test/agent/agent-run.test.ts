@@ -35,7 +35,12 @@ describe("agent run loop", () => {
     const names = events.map((e) => e.event);
     expect(names[0]).toBe("RunStarted");
     expect(names.at(-1)).toBe("RunCompleted");
-    expect(events.filter((e) => e.event === "RunContent").map((e) => (e as { content: string }).content).join("")).toBe("Hello there world");
+    expect(
+      events
+        .filter((e) => e.event === "RunContent")
+        .map((e) => (e as { content: string }).content)
+        .join(""),
+    ).toBe("Hello there world");
     expect((events.at(-1) as { content: string }).content).toBe("Hello there world");
     expect(events.map((e) => e.event_index)).toEqual(events.map((_, i) => i));
     const out = await stream.output;
@@ -61,13 +66,18 @@ describe("agent run loop", () => {
       },
     });
     const model = new ScriptedModel([
-      [{ toolCall: { name: "slow", args: { ms: 60 }, id: "c1" } }, { toolCall: { name: "slow", args: { ms: 20 }, id: "c2" } }],
+      [
+        { toolCall: { name: "slow", args: { ms: 60 }, id: "c1" } },
+        { toolCall: { name: "slow", args: { ms: 20 }, id: "c2" } },
+      ],
       "done",
     ]);
     const agent = new Agent({ name: "T", model, tools: [slow] });
     const events = await eventsOf(agent.run("go"));
     expect(maxActive).toBe(2);
-    const completed = events.filter((e) => e.event === "ToolCallCompleted") as unknown as { tool: { tool_call_id: string; result: string } }[];
+    const completed = events.filter((e) => e.event === "ToolCallCompleted") as unknown as {
+      tool: { tool_call_id: string; result: string };
+    }[];
     expect(completed.map((e) => e.tool.tool_call_id)).toEqual(["c2", "c1"]);
     const toolResults = model.calls[1].prompt.filter((m) => m.role === "tool");
     expect(toolResults).toHaveLength(2);
@@ -75,7 +85,13 @@ describe("agent run loop", () => {
   });
 
   it("turns a throwing tool into an error result and goes on", async () => {
-    const boom = tool({ name: "boom", description: "fails", execute: () => { throw new Error("kaput"); } });
+    const boom = tool({
+      name: "boom",
+      description: "fails",
+      execute: () => {
+        throw new Error("kaput");
+      },
+    });
     const model = new ScriptedModel([[{ toolCall: { name: "boom" } }], "recovered"]);
     const agent = new Agent({ name: "T", model, tools: [boom] });
     const stream = agent.run("go");
@@ -127,7 +143,11 @@ describe("agent run loop", () => {
 
   it("validates structured output against the zod schema", async () => {
     const schema = z.object({ city: z.string(), temp: z.number() });
-    const ok = new Agent({ name: "S", model: ScriptedModel.reply('{"city":"Oslo","temp":3}'), outputSchema: schema });
+    const ok = new Agent({
+      name: "S",
+      model: ScriptedModel.reply('{"city":"Oslo","temp":3}'),
+      outputSchema: schema,
+    });
     const out = await ok.run("weather").collect();
     expect(out.content).toEqual({ city: "Oslo", temp: 3 });
     const bad = new Agent({ name: "S", model: ScriptedModel.reply('{"city":"Oslo"}'), outputSchema: schema });
@@ -138,7 +158,12 @@ describe("agent run loop", () => {
 
   it("stops calling tools after toolCallLimit", async () => {
     const model = new ScriptedModel({
-      turns: [[{ toolCall: { name: "add", args: { a: 1, b: 2 } } }, { toolCall: { name: "add", args: { a: 3, b: 4 } } }]],
+      turns: [
+        [
+          { toolCall: { name: "add", args: { a: 1, b: 2 } } },
+          { toolCall: { name: "add", args: { a: 3, b: 4 } } },
+        ],
+      ],
       fallback: (call) => (call.tools ? [{ toolCall: { name: "add", args: { a: 0, b: 0 } } }] : "final"),
     });
     const agent = new Agent({ name: "L", model, tools: [add], toolCallLimit: 1 });

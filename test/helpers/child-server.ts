@@ -12,10 +12,20 @@ export interface ChildServer {
 }
 
 /** Starts a fixture server in its own Node process and waits for its URL. */
-export function startChildServer(fixture: string, args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
+export function startChildServer(
+  fixture: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", fixture, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    const exited = new Promise<number | string>((r) => proc.once("exit", (code, signal) => r(code ?? signal ?? -1)));
+    const proc = spawn(process.execPath, ["--import", "tsx", fixture, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | string>((r) =>
+      proc.once("exit", (code, signal) => r(code ?? signal ?? -1)),
+    );
     let out = "";
     let err = "";
     proc.stderr!.on("data", (d) => (err += d));

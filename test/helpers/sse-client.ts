@@ -19,7 +19,10 @@ export interface SseConnection {
 }
 
 /** A real-socket SSE client: parses `id:`, `event:`, `data:` lines and comments. */
-export function sse(url: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<SseConnection> {
+export function sse(
+  url: string,
+  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? "GET", headers: options.headers }, (res) => {
       const events: SseEvent[] = [];
@@ -59,7 +62,8 @@ export function sse(url: string, options: { method?: string; body?: string; head
         events,
         comments,
         done,
-        waitFor: (n) => (events.length >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r }))),
+        waitFor: (n) =>
+          events.length >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r })),
         close: () => req.destroy(),
       });
     });

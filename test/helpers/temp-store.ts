@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { SqliteDb } from "../../src/storage/index.js";
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes it and removes the dir. */
-export async function tempSqlite(): Promise<{ db: SqliteDb; dir: string; file: string; cleanup: () => Promise<void> }> {
+export async function tempSqlite(): Promise<{
+  db: SqliteDb;
+  dir: string;
+  file: string;
+  cleanup: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "agentos-test-"));
   const file = join(dir, "agentos.db");
   const db = new SqliteDb({ file });

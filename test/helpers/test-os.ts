@@ -22,7 +22,12 @@ export interface TestOS {
 export async function testOS(options: AgentOSOptions = {}, file?: string): Promise<TestOS> {
   const dir = mkdtempSync(join(tmpdir(), "agentos-os-"));
   const db = new SqliteDb({ file: file ?? join(dir, "agentos.db") });
-  const os = new AgentOS({ logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), env: { AGENTOS_DRAIN_SECONDS: "1" }, db, ...options });
+  const os = new AgentOS({
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    env: { AGENTOS_DRAIN_SECONDS: "1" },
+    db,
+    ...options,
+  });
   await os.start();
   return {
     os,

@@ -8,11 +8,21 @@ import { testOS } from "../helpers/test-os.js";
 import type { TestOS } from "../helpers/test-os.js";
 import { sse } from "../helpers/sse-client.js";
 
-const add = tool({ name: "add", description: "Adds", input: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => a + b });
+const add = tool({
+  name: "add",
+  description: "Adds",
+  input: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
 const echoModel = new ScriptedModel({ fallback: (call) => `echo ${call.prompt.length}` });
-const slowModel = new ScriptedModel({ fallback: [{ text: "one " }, { delayMs: 100 }, { text: "two " }, { delayMs: 100 }, { text: "three" }] });
+const slowModel = new ScriptedModel({
+  fallback: [{ text: "one " }, { delayMs: 100 }, { text: "two " }, { delayMs: 100 }, { text: "three" }],
+});
 const toolModel = new ScriptedModel({
-  fallback: (call) => (call.prompt.at(-1)?.role === "tool" ? "The sum is 3." : [{ toolCall: { name: "add", args: { a: 1, b: 2 } } }]),
+  fallback: (call) =>
+    call.prompt.at(-1)?.role === "tool"
+      ? "The sum is 3."
+      : [{ toolCall: { name: "add", args: { a: 1, b: 2 } } }],
 });
 const failingModel = new ScriptedModel({ fallback: [{ text: "half " }, { error: "upstream exploded" }] });
 
@@ -21,7 +31,13 @@ let base: string;
 beforeAll(async () => {
   t = await testOS({
     agents: [
-      new Agent({ id: "echo", name: "Echo", description: "Echoes", model: echoModel, addHistoryToContext: true }),
+      new Agent({
+        id: "echo",
+        name: "Echo",
+        description: "Echoes",
+        model: echoModel,
+        addHistoryToContext: true,
+      }),
       new Agent({ id: "slow", name: "Slow", model: slowModel }),
       new Agent({ id: "calc", name: "Calc", model: toolModel, tools: [add], instructions: "Add things." }),
       new Agent({ id: "broken", name: "Broken", model: failingModel }),
@@ -34,16 +50,27 @@ afterAll(() => t.cleanup());
 
 const inject = (opts: InjectOptions) => t.inject(opts);
 
-function multipart(fields: Record<string, string>, files: { field: string; name: string; type: string; data: Buffer }[]) {
+function multipart(
+  fields: Record<string, string>,
+  files: { field: string; name: string; type: string; data: Buffer }[],
+) {
   const boundary = "----agentosTestBoundary";
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      ),
+    );
     parts.push(f.data, Buffer.from("\r\n"));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(parts),
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 describe("core routes", () => {
@@ -56,7 +83,14 @@ describe("core routes", () => {
   it("GET / and /info describe the OS", async () => {
     for (const url of ["/", "/info"]) {
       const body = (await inject({ method: "GET", url })).json();
-      expect(body).toMatchObject({ name: "AgentOS", id: "agentos", agent_count: 4, team_count: 0, workflow_count: 0, auth_mode: "none" });
+      expect(body).toMatchObject({
+        name: "AgentOS",
+        id: "agentos",
+        agent_count: 4,
+        team_count: 0,
+        workflow_count: 0,
+        auth_mode: "none",
+      });
       expect(typeof body.version).toBe("string");
     }
   });
@@ -110,7 +144,10 @@ describe("agents", () => {
   it("gets one agent with instructions and tool schemas; 404 for an unknown id", async () => {
     const body = (await inject({ method: "GET", url: "/agents/calc" })).json();
     expect(body.instructions).toBe("Add things.");
-    expect(body.tool_schemas[0]).toMatchObject({ name: "add", parameters: { type: "object", required: ["a", "b"] } });
+    expect(body.tool_schemas[0]).toMatchObject({
+      name: "add",
+      parameters: { type: "object", required: ["a", "b"] },
+    });
     expect(body.db_id).toBeNull();
     const missing = await inject({ method: "GET", url: "/agents/ghost" });
     expect(missing.statusCode).toBe(404);
@@ -124,12 +161,25 @@ describe("runs", () => {
     expect(r.statusCode).toBe(200);
     const body = r.json();
     // The prompt is the system message (the description) and the user message.
-    expect(body).toMatchObject({ agent_id: "echo", status: "COMPLETED", content: "echo 2", model: "scripted-model" });
+    expect(body).toMatchObject({
+      agent_id: "echo",
+      status: "COMPLETED",
+      content: "echo 2",
+      model: "scripted-model",
+    });
     expect(body.messages).toEqual([
       { role: "user", content: "hello" },
       { role: "assistant", content: "echo 2" },
     ]);
-    expect(Object.keys(body.metrics)).toEqual(expect.arrayContaining(["time", "input_tokens", "output_tokens", "total_tokens", "time_to_first_token"]));
+    expect(Object.keys(body.metrics)).toEqual(
+      expect.arrayContaining([
+        "time",
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "time_to_first_token",
+      ]),
+    );
     expect(typeof body.run_id).toBe("string");
     expect(new Date(body.created_at).toISOString()).toBe(body.created_at);
   });
@@ -148,12 +198,25 @@ describe("runs", () => {
   });
 
   it("a second run of a session sees the first (history) and the session shows both", async () => {
-    const first = (await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "one" } })).json();
-    const second = (await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "two", session_id: first.session_id } })).json();
+    const first = (
+      await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "one" } })
+    ).json();
+    const second = (
+      await inject({
+        method: "POST",
+        url: "/agents/echo/runs",
+        payload: { message: "two", session_id: first.session_id },
+      })
+    ).json();
     // system + the first run's two messages + the new user message
     expect(second.content).toBe("echo 4");
     const session = (await inject({ method: "GET", url: `/sessions/${first.session_id}` })).json();
-    expect(session.messages.map((m: { content: string }) => m.content)).toEqual(["one", "echo 2", "two", "echo 4"]);
+    expect(session.messages.map((m: { content: string }) => m.content)).toEqual([
+      "one",
+      "echo 2",
+      "two",
+      "echo 4",
+    ]);
     expect(session.runs.map((r: { run_id: string }) => r.run_id)).toEqual([first.run_id, second.run_id]);
   });
 
@@ -161,8 +224,14 @@ describe("runs", () => {
     const before = (await inject({ method: "GET", url: "/sessions?limit=1000" })).json().sessions.length;
     const r = await inject({ method: "POST", url: "/agents/echo/runs", payload: { session_id: "s-new" } });
     expect(r.statusCode).toBe(422);
-    expect(r.json()).toEqual({ detail: [{ loc: ["body", "message"], msg: "field required", type: "missing" }] });
-    const bad = await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x", session_state: "not json" } });
+    expect(r.json()).toEqual({
+      detail: [{ loc: ["body", "message"], msg: "field required", type: "missing" }],
+    });
+    const bad = await inject({
+      method: "POST",
+      url: "/agents/echo/runs",
+      payload: { message: "x", session_state: "not json" },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().detail[0].loc).toEqual(["body", "session_state"]);
     const after = (await inject({ method: "GET", url: "/sessions?limit=1000" })).json().sessions.length;
@@ -170,7 +239,12 @@ describe("runs", () => {
   });
 
   it("answers malformed JSON with 400 and an unknown agent with 404", async () => {
-    const r = await inject({ method: "POST", url: "/agents/echo/runs", payload: "{nope", headers: { "content-type": "application/json" } });
+    const r = await inject({
+      method: "POST",
+      url: "/agents/echo/runs",
+      payload: "{nope",
+      headers: { "content-type": "application/json" },
+    });
     expect(r.statusCode).toBe(400);
     expect(typeof r.json().detail).toBe("string");
     const missing = await inject({ method: "POST", url: "/agents/ghost/runs", payload: { message: "x" } });
@@ -179,14 +253,23 @@ describe("runs", () => {
   });
 
   it("runs tools and reports them", async () => {
-    const body = (await inject({ method: "POST", url: "/agents/calc/runs", payload: { message: "1+2" } })).json();
+    const body = (
+      await inject({ method: "POST", url: "/agents/calc/runs", payload: { message: "1+2" } })
+    ).json();
     expect(body.content).toBe("The sum is 3.");
-    expect(body.tools[0]).toMatchObject({ tool_name: "add", tool_args: { a: 1, b: 2 }, result: "3", tool_call_error: false });
+    expect(body.tools[0]).toMatchObject({
+      tool_name: "add",
+      tool_args: { a: 1, b: 2 },
+      result: "3",
+      tool_call_error: false,
+    });
     expect(body.metrics.tool_calls).toBe(1);
   });
 
   it("stores a model failure as ERROR with the message", async () => {
-    const body = (await inject({ method: "POST", url: "/agents/broken/runs", payload: { message: "x" } })).json();
+    const body = (
+      await inject({ method: "POST", url: "/agents/broken/runs", payload: { message: "x" } })
+    ).json();
     expect(body.status).toBe("ERROR");
     expect(body.error).toBe("upstream exploded");
   });
@@ -195,17 +278,28 @@ describe("runs", () => {
 describe("uploads", () => {
   it("routes an image by MIME type to the model as a file part", async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
-    const mp = multipart({ message: "look" }, [{ field: "files", name: "pic.png", type: "image/png", data: png }]);
+    const mp = multipart({ message: "look" }, [
+      { field: "files", name: "pic.png", type: "image/png", data: png },
+    ]);
     const before = echoModel.calls.length;
     const r = await inject({ method: "POST", url: "/agents/echo/runs", ...mp });
     expect(r.statusCode).toBe(200);
     const prompt = echoModel.calls[before].prompt;
     const user = prompt.find((m) => m.role === "user")!;
-    expect(user.content).toContainEqual(expect.objectContaining({ type: "file", mediaType: "image/png", filename: "pic.png", data: png.toString("base64") }));
+    expect(user.content).toContainEqual(
+      expect.objectContaining({
+        type: "file",
+        mediaType: "image/png",
+        filename: "pic.png",
+        data: png.toString("base64"),
+      }),
+    );
   });
 
   it("falls back to the extension when the type is generic", async () => {
-    const mp = multipart({ message: "read" }, [{ field: "images", name: "notes.md", type: "application/octet-stream", data: Buffer.from("# hi") }]);
+    const mp = multipart({ message: "read" }, [
+      { field: "images", name: "notes.md", type: "application/octet-stream", data: Buffer.from("# hi") },
+    ]);
     const before = echoModel.calls.length;
     expect((await inject({ method: "POST", url: "/agents/echo/runs", ...mp })).statusCode).toBe(200);
     expect(JSON.stringify(echoModel.calls[before].prompt)).toContain('"mediaType":"text/markdown"');
@@ -213,17 +307,27 @@ describe("uploads", () => {
 
   it("refuses unsupported types (400), empty files (400) and oversize files and bodies (413), storing nothing", async () => {
     const before = (await inject({ method: "GET", url: "/sessions?limit=1000" })).json().sessions.length;
-    const exe = multipart({ message: "x" }, [{ field: "files", name: "a.exe", type: "application/x-msdownload", data: Buffer.from("MZ") }]);
+    const exe = multipart({ message: "x" }, [
+      { field: "files", name: "a.exe", type: "application/x-msdownload", data: Buffer.from("MZ") },
+    ]);
     const r1 = await inject({ method: "POST", url: "/agents/echo/runs", ...exe });
     expect(r1.statusCode).toBe(400);
     expect(r1.json().detail).toMatch(/Unsupported file type/);
-    const empty = multipart({ message: "x" }, [{ field: "files", name: "a.txt", type: "text/plain", data: Buffer.alloc(0) }]);
+    const empty = multipart({ message: "x" }, [
+      { field: "files", name: "a.txt", type: "text/plain", data: Buffer.alloc(0) },
+    ]);
     expect((await inject({ method: "POST", url: "/agents/echo/runs", ...empty })).statusCode).toBe(400);
-    const big = multipart({ message: "x" }, [{ field: "files", name: "a.txt", type: "text/plain", data: Buffer.alloc(2000, 65) }]);
+    const big = multipart({ message: "x" }, [
+      { field: "files", name: "a.txt", type: "text/plain", data: Buffer.alloc(2000, 65) },
+    ]);
     const r3 = await inject({ method: "POST", url: "/agents/echo/runs", ...big });
     expect(r3.statusCode).toBe(413);
     expect(r3.json().detail).toMatch(/larger than the limit/);
-    const huge = await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x".repeat(5000) } });
+    const huge = await inject({
+      method: "POST",
+      url: "/agents/echo/runs",
+      payload: { message: "x".repeat(5000) },
+    });
     expect(huge.statusCode).toBe(413);
     const after = (await inject({ method: "GET", url: "/sessions?limit=1000" })).json().sessions.length;
     expect(after).toBe(before);
@@ -260,14 +364,22 @@ describe("streaming over a real socket", () => {
   });
 
   it("ends with RunError when the model fails mid-stream", async () => {
-    const c = await sse(`${base}/agents/broken/runs`, { method: "POST", body: "message=x&stream=true", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const c = await sse(`${base}/agents/broken/runs`, {
+      method: "POST",
+      body: "message=x&stream=true",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await c.done;
     expect(c.events.map((e) => e.event).slice(-1)).toEqual(["RunError"]);
     expect(c.events.at(-1)!.data.content).toBe("upstream exploded");
   });
 
   it("cancels a live run: the stream ends RunCancelled then RunCompleted, status CANCELLED", async () => {
-    const c = await sse(`${base}/agents/slow/runs`, { method: "POST", body: "message=x&stream=true", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const c = await sse(`${base}/agents/slow/runs`, {
+      method: "POST",
+      body: "message=x&stream=true",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await c.waitFor(2);
     const runId = c.events[0].data.run_id;
     const during = (await inject({ method: "GET", url: `/agents/slow/runs/${runId}` })).json();
@@ -283,12 +395,18 @@ describe("streaming over a real socket", () => {
   });
 
   it("reattaches with Last-Event-ID and replays only later events", async () => {
-    const c = await sse(`${base}/agents/slow/runs`, { method: "POST", body: "message=x&stream=true", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const c = await sse(`${base}/agents/slow/runs`, {
+      method: "POST",
+      body: "message=x&stream=true",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await c.waitFor(3);
     const runId = c.events[0].data.run_id;
     const lastId = c.events[2].id!;
     c.close();
-    const again = await sse(`${base}/agents/slow/runs/${runId}/events`, { headers: { "last-event-id": lastId } });
+    const again = await sse(`${base}/agents/slow/runs/${runId}/events`, {
+      headers: { "last-event-id": lastId },
+    });
     await again.done;
     expect(Number(again.events[0].id)).toBe(Number(lastId) + 1);
     expect(again.events.at(-1)!.event).toBe("RunCompleted");
@@ -299,13 +417,19 @@ describe("streaming over a real socket", () => {
   });
 
   it("background runs answer 202 at once and can be polled", async () => {
-    const r = await inject({ method: "POST", url: "/agents/slow/runs", payload: { message: "bg", background: true } });
+    const r = await inject({
+      method: "POST",
+      url: "/agents/slow/runs",
+      payload: { message: "bg", background: true },
+    });
     expect(r.statusCode).toBe(202);
     const { run_id, session_id, status } = r.json();
     expect(status).toBe("PENDING");
     let polled;
     for (let i = 0; i < 50; i++) {
-      polled = (await inject({ method: "GET", url: `/agents/slow/runs/${run_id}?session_id=${session_id}` })).json();
+      polled = (
+        await inject({ method: "GET", url: `/agents/slow/runs/${run_id}?session_id=${session_id}` })
+      ).json();
       if (polled.status === "COMPLETED") break;
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -315,19 +439,33 @@ describe("streaming over a real socket", () => {
   });
 
   it("run lookups are scoped to their agent; continue on a run that is not paused is 409", async () => {
-    const run = (await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x" } })).json();
+    const run = (
+      await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x" } })
+    ).json();
     expect((await inject({ method: "GET", url: `/agents/calc/runs/${run.run_id}` })).statusCode).toBe(404);
-    expect((await inject({ method: "GET", url: `/agents/echo/runs/nope` })).json()).toEqual({ detail: "Run not found" });
-    expect((await inject({ method: "GET", url: `/agents/echo/runs/${run.run_id}?session_id=other` })).statusCode).toBe(404);
+    expect((await inject({ method: "GET", url: `/agents/echo/runs/nope` })).json()).toEqual({
+      detail: "Run not found",
+    });
+    expect(
+      (await inject({ method: "GET", url: `/agents/echo/runs/${run.run_id}?session_id=other` })).statusCode,
+    ).toBe(404);
     const cont = await inject({ method: "POST", url: `/agents/echo/runs/${run.run_id}/continue` });
     expect(cont.statusCode).toBe(409);
     expect(cont.json().detail).toMatch(/not paused/);
-    expect((await inject({ method: "GET", url: `/agents/echo/runs?session_id=missing` })).statusCode).toBe(404);
+    expect((await inject({ method: "GET", url: `/agents/echo/runs?session_id=missing` })).statusCode).toBe(
+      404,
+    );
   });
 
   it("a session of one agent cannot be used by another (409)", async () => {
-    const run = (await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x" } })).json();
-    const r = await inject({ method: "POST", url: "/agents/calc/runs", payload: { message: "x", session_id: run.session_id } });
+    const run = (
+      await inject({ method: "POST", url: "/agents/echo/runs", payload: { message: "x" } })
+    ).json();
+    const r = await inject({
+      method: "POST",
+      url: "/agents/calc/runs",
+      payload: { message: "x", session_id: run.session_id },
+    });
     expect(r.statusCode).toBe(409);
     expect(r.json().detail).toMatch(/belongs to agent 'echo'/);
   });

@@ -11,7 +11,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it("a run killed with the server (kill -9) is ERROR after a restart, and its reattach ends with RunError", async () => {
   const file = join(dir, "agentos.db");
   const a = await startChildServer("test/fixtures/slow-server.ts", [file]);
-  const c = await sse(`${a.url}/agents/slow/runs`, { method: "POST", body: "message=go&stream=true", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const c = await sse(`${a.url}/agents/slow/runs`, {
+    method: "POST",
+    body: "message=go&stream=true",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   await c.waitFor(8);
   // Let the event log flush at least once (every 100 ms) so the restart has something to replay.
   await new Promise((r) => setTimeout(r, 300));
@@ -22,13 +26,19 @@ it("a run killed with the server (kill -9) is ERROR after a restart, and its rea
 
   const b = await startChildServer("test/fixtures/slow-server.ts", [file]);
   try {
-    const run = (await (await fetch(`${b.url}/agents/slow/runs/${runId}`)).json()) as { status: string; error: string };
+    const run = (await (await fetch(`${b.url}/agents/slow/runs/${runId}`)).json()) as {
+      status: string;
+      error: string;
+    };
     expect(run.status).toBe("ERROR");
     expect(run.error).toBe("interrupted by restart");
     const replay = await sse(`${b.url}/agents/slow/runs/${runId}/events`);
     await replay.done;
     expect(replay.events[0].event).toBe("RunStarted");
-    expect(replay.events.at(-1)).toMatchObject({ event: "RunError", data: { content: "interrupted by restart" } });
+    expect(replay.events.at(-1)).toMatchObject({
+      event: "RunError",
+      data: { content: "interrupted by restart" },
+    });
     expect(replay.events.map((e) => Number(e.id))).toEqual(replay.events.map((_, i) => i));
   } finally {
     b.proc.kill("SIGKILL");
@@ -39,7 +49,11 @@ it("a run killed with the server (kill -9) is ERROR after a restart, and its rea
 it("SIGTERM lets a live run finish within the drain time, stores it and exits 0", async () => {
   const file = join(dir, "drain.db");
   const a = await startChildServer("test/fixtures/slow-server.ts", [file], { AGENTOS_DRAIN_SECONDS: "1" });
-  const c = await sse(`${a.url}/agents/slow/runs`, { method: "POST", body: "message=go&stream=true", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const c = await sse(`${a.url}/agents/slow/runs`, {
+    method: "POST",
+    body: "message=go&stream=true",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   await c.waitFor(3);
   a.proc.kill("SIGTERM");
   expect(await a.exited).toBe(0);

@@ -30,7 +30,8 @@ it("documents every route of the table in /openapi.json with its required scope"
 it("serves Swagger UI at /docs", async () => {
   const app = await t.os.app();
   const res = await app.inject({ method: "GET", url: "/docs" });
-  const page = res.statusCode === 302 ? await app.inject({ method: "GET", url: res.headers.location as string }) : res;
+  const page =
+    res.statusCode === 302 ? await app.inject({ method: "GET", url: res.headers.location as string }) : res;
   expect(page.statusCode).toBe(200);
   expect(page.body).toContain("swagger");
 });

@@ -8,35 +8,56 @@ import type { TestOS } from "../helpers/test-os.js";
 let t: TestOS;
 beforeAll(async () => {
   t = await testOS({
-    agents: [new Agent({ id: "a1", name: "A1", model: ScriptedModel.reply("ok") }), new Agent({ id: "a2", name: "A2", model: ScriptedModel.reply("ok") })],
+    agents: [
+      new Agent({ id: "a1", name: "A1", model: ScriptedModel.reply("ok") }),
+      new Agent({ id: "a2", name: "A2", model: ScriptedModel.reply("ok") }),
+    ],
   });
 });
 afterAll(() => t.cleanup());
 
 const inject = (opts: InjectOptions) => t.inject(opts);
-const run = async (agent: string, body: Record<string, unknown>) => (await inject({ method: "POST", url: `/agents/${agent}/runs`, payload: body })).json();
+const run = async (agent: string, body: Record<string, unknown>) =>
+  (await inject({ method: "POST", url: `/agents/${agent}/runs`, payload: body })).json();
 
 describe("/sessions", () => {
   it("lists newest first with filters and a cursor", async () => {
     const made: string[] = [];
-    for (let i = 0; i < 5; i++) made.push((await run("a1", { message: `m${i}`, user_id: i % 2 ? "bob" : "alice" })).session_id);
+    for (let i = 0; i < 5; i++)
+      made.push((await run("a1", { message: `m${i}`, user_id: i % 2 ? "bob" : "alice" })).session_id);
     await run("a2", { message: "other", user_id: "alice" });
     const all = (await inject({ method: "GET", url: "/sessions?agent_id=a1" })).json();
     expect(all.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([...made].reverse());
     expect(all.next_cursor).toBeNull();
     const item = all.sessions[0];
     expect(Object.keys(item)).toEqual(
-      expect.arrayContaining(["session_id", "user_id", "agent_id", "team_id", "workflow_id", "session_name", "created_at", "updated_at", "message_count"]),
+      expect.arrayContaining([
+        "session_id",
+        "user_id",
+        "agent_id",
+        "team_id",
+        "workflow_id",
+        "session_name",
+        "created_at",
+        "updated_at",
+        "message_count",
+      ]),
     );
     expect(item.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(item.message_count).toBe(2);
 
     const page1 = (await inject({ method: "GET", url: "/sessions?agent_id=a1&limit=2" })).json();
     expect(page1.sessions).toHaveLength(2);
-    const page2 = (await inject({ method: "GET", url: `/sessions?agent_id=a1&limit=2&cursor=${page1.next_cursor}` })).json();
-    const page3 = (await inject({ method: "GET", url: `/sessions?agent_id=a1&limit=2&cursor=${page2.next_cursor}` })).json();
+    const page2 = (
+      await inject({ method: "GET", url: `/sessions?agent_id=a1&limit=2&cursor=${page1.next_cursor}` })
+    ).json();
+    const page3 = (
+      await inject({ method: "GET", url: `/sessions?agent_id=a1&limit=2&cursor=${page2.next_cursor}` })
+    ).json();
     expect(page3.next_cursor).toBeNull();
-    expect([...page1.sessions, ...page2.sessions, ...page3.sessions].map((s) => s.session_id)).toEqual([...made].reverse());
+    expect([...page1.sessions, ...page2.sessions, ...page3.sessions].map((s) => s.session_id)).toEqual(
+      [...made].reverse(),
+    );
 
     const bob = (await inject({ method: "GET", url: "/sessions?user_id=bob" })).json();
     expect(bob.sessions.map((s: { user_id: string }) => s.user_id)).toEqual(["bob", "bob"]);
@@ -44,7 +65,10 @@ describe("/sessions", () => {
 
   it("refuses bad paging parameters", async () => {
     expect((await inject({ method: "GET", url: "/sessions?limit=1001" })).statusCode).toBe(422);
-    expect((await inject({ method: "GET", url: "/sessions?limit=0" })).json().detail[0].loc).toEqual(["query", "limit"]);
+    expect((await inject({ method: "GET", url: "/sessions?limit=0" })).json().detail[0].loc).toEqual([
+      "query",
+      "limit",
+    ]);
     const bad = await inject({ method: "GET", url: "/sessions?cursor=garbage" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ detail: "Invalid cursor" });
@@ -66,17 +90,29 @@ describe("/sessions", () => {
     ]);
     expect(detail.messages[0].timestamp).toMatch(/Z$/);
 
-    const patched = await inject({ method: "PATCH", url: `/sessions/${r.session_id}`, payload: { session_name: "Greeting", session_state: { n: 2 } } });
+    const patched = await inject({
+      method: "PATCH",
+      url: `/sessions/${r.session_id}`,
+      payload: { session_name: "Greeting", session_state: { n: 2 } },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ session_name: "Greeting", session_state: { n: 2 } });
-    const badPatch = await inject({ method: "PATCH", url: `/sessions/${r.session_id}`, payload: { unknown_field: 1 } });
+    const badPatch = await inject({
+      method: "PATCH",
+      url: `/sessions/${r.session_id}`,
+      payload: { unknown_field: 1 },
+    });
     expect(badPatch.statusCode).toBe(422);
-    expect((await inject({ method: "PATCH", url: "/sessions/nope", payload: { session_name: "x" } })).statusCode).toBe(404);
+    expect(
+      (await inject({ method: "PATCH", url: "/sessions/nope", payload: { session_name: "x" } })).statusCode,
+    ).toBe(404);
 
     const del = await inject({ method: "DELETE", url: `/sessions/${r.session_id}` });
     expect(del.statusCode).toBe(204);
     expect(del.body).toBe("");
-    expect((await inject({ method: "GET", url: `/sessions/${r.session_id}` })).json()).toEqual({ detail: "Session not found" });
+    expect((await inject({ method: "GET", url: `/sessions/${r.session_id}` })).json()).toEqual({
+      detail: "Session not found",
+    });
     expect((await inject({ method: "DELETE", url: `/sessions/${r.session_id}` })).statusCode).toBe(404);
     expect(await t.db.runs.get(r.run_id)).toBeUndefined();
   });

@@ -31,10 +31,18 @@ export function runOf(over: Partial<RunOutput> & { session_id: string }): RunOut
   };
 }
 
-const seed = (session_id: string, user_id: string | null = null, component_id = "a") => ({ session_id, session_type: "agent" as const, component_id, user_id });
+const seed = (session_id: string, user_id: string | null = null, component_id = "a") => ({
+  session_id,
+  session_type: "agent" as const,
+  component_id,
+  user_id,
+});
 
 /** The behaviour every Store backend must have; each backend's test file calls this. */
-export function storeContract(name: string, make: () => Promise<{ store: Store; cleanup: () => Promise<void> }>) {
+export function storeContract(
+  name: string,
+  make: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
+) {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
@@ -65,8 +73,12 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
     it("refuses a session of another component (409) or another user (404)", async () => {
       const sid = newId();
       await store.runs.begin(runOf({ session_id: sid, user_id: "u1" }), seed(sid, "u1"));
-      await expect(store.runs.begin(runOf({ session_id: sid, agent_id: "b" }), seed(sid, null, "b"))).rejects.toMatchObject({ status: 409 });
-      await expect(store.runs.begin(runOf({ session_id: sid, user_id: "u2" }), seed(sid, "u2"))).rejects.toMatchObject({ status: 404 });
+      await expect(
+        store.runs.begin(runOf({ session_id: sid, agent_id: "b" }), seed(sid, null, "b")),
+      ).rejects.toMatchObject({ status: 409 });
+      await expect(
+        store.runs.begin(runOf({ session_id: sid, user_id: "u2" }), seed(sid, "u2")),
+      ).rejects.toMatchObject({ status: 404 });
       expect((await store.runs.list({ sessionId: sid })).length).toBe(1);
     });
 
@@ -84,7 +96,9 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
       await store.runs.begin(child, seed(sid, null, "member"));
       const history = await store.runs.history(sid, "a", 3);
       expect(history.map((r) => r.content)).toEqual(["r1", "r2", "r4"]);
-      expect((await store.runs.list({ sessionId: sid, topLevelOnly: true })).map((r) => r.run_id)).toEqual(ids);
+      expect((await store.runs.list({ sessionId: sid, topLevelOnly: true })).map((r) => r.run_id)).toEqual(
+        ids,
+      );
       expect((await store.runs.list({ parentRunId: ids[0] })).map((r) => r.run_id)).toEqual([child.run_id]);
       expect((await store.sessions.get(sid))?.run_count).toBe(5);
     });
@@ -105,15 +119,29 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toEqual([...made].reverse());
-      expect((await store.sessions.list({ userId: user, componentId: "zzz", limit: 10 })).sessions).toEqual([]);
+      expect((await store.sessions.list({ userId: user, componentId: "zzz", limit: 10 })).sessions).toEqual(
+        [],
+      );
     });
 
     it("updates and deletes sessions with their runs and events", async () => {
       const sid = newId();
       const run = runOf({ session_id: sid });
       await store.runs.begin(run, seed(sid));
-      await store.events.append(run.run_id, [{ event: "RunStarted", run_id: run.run_id, session_id: sid, event_index: 0, created_at: 1, nested_depth: 0 } as RunEvent]);
-      expect(await store.sessions.update(sid, { session_name: "n", metadata: { a: 1 } })).toMatchObject({ session_name: "n", metadata: { a: 1 } });
+      await store.events.append(run.run_id, [
+        {
+          event: "RunStarted",
+          run_id: run.run_id,
+          session_id: sid,
+          event_index: 0,
+          created_at: 1,
+          nested_depth: 0,
+        } as RunEvent,
+      ]);
+      expect(await store.sessions.update(sid, { session_name: "n", metadata: { a: 1 } })).toMatchObject({
+        session_name: "n",
+        metadata: { a: 1 },
+      });
       expect(await store.sessions.update("missing", { session_name: "n" })).toBeUndefined();
       expect(await store.sessions.delete(sid)).toBe(true);
       expect(await store.sessions.get(sid)).toBeUndefined();
@@ -124,7 +152,16 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
 
     it("appends events idempotently, reads them after an index, prunes old ones", async () => {
       const runId = newId();
-      const ev = (i: number) => ({ event: "RunContent", content: `c${i}`, run_id: runId, session_id: "s", event_index: i, created_at: 1, nested_depth: 0 }) as RunEvent;
+      const ev = (i: number) =>
+        ({
+          event: "RunContent",
+          content: `c${i}`,
+          run_id: runId,
+          session_id: "s",
+          event_index: i,
+          created_at: 1,
+          nested_depth: 0,
+        }) as RunEvent;
       await store.events.append(runId, [ev(0), ev(1), ev(2)]);
       await store.events.append(runId, [ev(2), ev(3)]);
       await store.events.append(runId, [ev(5), ev(4)]);
@@ -145,7 +182,10 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
       await store.runs.begin(pending, seed(sid));
       const failed = await store.runs.failUnfinished("interrupted by restart");
       expect(failed).toEqual(expect.arrayContaining([running.run_id, pending.run_id]));
-      expect(await store.runs.get(running.run_id)).toMatchObject({ status: "ERROR", error: "interrupted by restart" });
+      expect(await store.runs.get(running.run_id)).toMatchObject({
+        status: "ERROR",
+        error: "interrupted by restart",
+      });
     });
 
     it("writing a run costs the same whatever the session's size (one row per run)", async () => {

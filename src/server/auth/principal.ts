@@ -11,7 +11,11 @@ export interface Principal {
 }
 
 /** The caller of an open server, or one holding the security key: no identity, no limits. */
-export const OPEN_PRINCIPAL: Principal = Object.freeze({ mode: "none", scopes: new Set<string>(), admin: true });
+export const OPEN_PRINCIPAL: Principal = Object.freeze({
+  mode: "none",
+  scopes: new Set<string>(),
+  admin: true,
+});
 
 /**
  * The user id a request acts as: a non-admin's own id whatever the request says,

@@ -39,7 +39,12 @@ export async function readFormBody(req: FastifyRequest, limits: BodyLimits): Pro
   const files: UploadedFile[] = [];
   let total = 0;
   const parts = req.parts({
-    limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fieldSize: limits.maxRequestBytes, parts: 1000 },
+    limits: {
+      fileSize: limits.maxFileBytes,
+      files: limits.maxFiles,
+      fieldSize: limits.maxRequestBytes,
+      parts: 1000,
+    },
   });
   for await (const part of parts) {
     if (part.type === "file") {
@@ -48,7 +53,9 @@ export async function readFormBody(req: FastifyRequest, limits: BodyLimits): Pro
         data = await part.toBuffer();
       } catch (err) {
         if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
-          throw new PayloadTooLargeError(`File '${part.filename}' is larger than the limit of ${limits.maxFileBytes} bytes`);
+          throw new PayloadTooLargeError(
+            `File '${part.filename}' is larger than the limit of ${limits.maxFileBytes} bytes`,
+          );
         }
         throw err;
       }

@@ -8,7 +8,11 @@ const CLOSED: unique symbol = Symbol("closed");
  * Resolves "completed" or "disconnected"; a slow client is waited for with backpressure, the
  * run itself never is.
  */
-export async function pipeEvents(sse: SseResponse, batches: AsyncGenerator<RunEvent[]>, frame: (ev: RunEvent) => string): Promise<"completed" | "disconnected"> {
+export async function pipeEvents(
+  sse: SseResponse,
+  batches: AsyncGenerator<RunEvent[]>,
+  frame: (ev: RunEvent) => string,
+): Promise<"completed" | "disconnected"> {
   const closed = sse.closedPromise.then((): typeof CLOSED => CLOSED);
   try {
     for (;;) {

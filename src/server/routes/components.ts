@@ -13,7 +13,11 @@ import { eventsQuery, runForm } from "../schemas/run-form.js";
 import { componentDetail, componentListItem, runResponse } from "../serializers/root.js";
 import type { RunService } from "../services/run-service.js";
 
-const PLURAL: Record<ComponentKind, ScopeResource> = { agent: "agents", team: "teams", workflow: "workflows" };
+const PLURAL: Record<ComponentKind, ScopeResource> = {
+  agent: "agents",
+  team: "teams",
+  workflow: "workflows",
+};
 const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
 
 /** The root surface's SSE frame: id, event name and the event as one line of JSON. */
@@ -26,7 +30,9 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
   const base = `/${plural}/:${idParam}`;
   const tags = [TITLE[kind]];
   const idParams = z.object({ [idParam]: z.string().min(1) }) as z.ZodType<Record<string, string>>;
-  const runParams = z.object({ [idParam]: z.string().min(1), run_id: z.string().min(1) }) as z.ZodType<Record<string, string>>;
+  const runParams = z.object({ [idParam]: z.string().min(1), run_id: z.string().min(1) }) as z.ZodType<
+    Record<string, string>
+  >;
 
   return [
     defineRoute({
@@ -36,8 +42,14 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       tags,
       scope: { resource: plural, action: "read" },
       handler: ({ principal }) => {
-        const items = ctx.components.list(kind).filter((c) => hasScope(principal, { resource: plural, action: "read" }, c.id));
-        if (items.length === 0 && ctx.components.count(kind) > 0 && !hasAnyScopeFor(principal, plural, "read")) {
+        const items = ctx.components
+          .list(kind)
+          .filter((c) => hasScope(principal, { resource: plural, action: "read" }, c.id));
+        if (
+          items.length === 0 &&
+          ctx.components.count(kind) > 0 &&
+          !hasAnyScopeFor(principal, plural, "read")
+        ) {
           throw new ForbiddenError(`Insufficient permissions. Required scope(s): ${plural}:read`);
         }
         return { [plural]: items.map((c) => componentListItem(c.info())) };
@@ -62,7 +74,12 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       bodyKind: "form",
       body: runForm,
       responses: {
-        200: z.object({ run_id: z.string(), session_id: z.string(), status: z.string(), content: z.unknown() }),
+        200: z.object({
+          run_id: z.string(),
+          session_id: z.string(),
+          status: z.string(),
+          content: z.unknown(),
+        }),
         202: z.object({ run_id: z.string(), session_id: z.string(), status: z.literal("PENDING") }),
       },
       handler: async ({ params, body, files, principal, reply }) => {
@@ -78,7 +95,8 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
         const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
         const outcome = await pipeEvents(sse, live.subscribe(-1), rootFrame);
         const onDisconnect = form.on_disconnect ?? component.runPolicy.onDisconnect;
-        if (outcome === "disconnected" && onDisconnect === "cancel") await ctx.runs.cancel(live.runId, "The client disconnected");
+        if (outcome === "disconnected" && onDisconnect === "cancel")
+          await ctx.runs.cancel(live.runId, "The client disconnected");
         return undefined;
       },
     }),
@@ -133,7 +151,8 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       params: runParams,
       handler: async ({ params, principal }) => {
         const { run } = await runs.find(kind, params[idParam], params.run_id, principal);
-        if (run.status !== "PAUSED") throw new ConflictError(`Run '${run.run_id}' is not paused (status ${run.status})`);
+        if (run.status !== "PAUSED")
+          throw new ConflictError(`Run '${run.run_id}' is not paused (status ${run.status})`);
         throw new ConflictError(`Run '${run.run_id}' cannot be continued: its ${kind} has no paused tools`);
       },
     }),
@@ -145,11 +164,14 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       scope: { resource: plural, action: "read", idParam },
       params: runParams,
       query: eventsQuery,
-      responses: { 200: { description: "text/event-stream of run events", contentType: "text/event-stream" } },
+      responses: {
+        200: { description: "text/event-stream of run events", contentType: "text/event-stream" },
+      },
       handler: async ({ params, query, principal, req, reply }) => {
         const found = await runs.find(kind, params[idParam], params.run_id, principal);
         const header = req.headers["last-event-id"];
-        const fromHeader = typeof header === "string" && /^-?\d+$/.test(header.trim()) ? Number(header) : undefined;
+        const fromHeader =
+          typeof header === "string" && /^-?\d+$/.test(header.trim()) ? Number(header) : undefined;
         const after = fromHeader ?? query.last_event_index ?? -1;
         const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
         const ac = new AbortController();

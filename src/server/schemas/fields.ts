@@ -7,7 +7,9 @@ export const formBool = z.union([
     .string()
     .trim()
     .toLowerCase()
-    .refine((s) => ["true", "false", "1", "0", "yes", "no", "on", "off", ""].includes(s), { message: "Expected a boolean" })
+    .refine((s) => ["true", "false", "1", "0", "yes", "no", "on", "off", ""].includes(s), {
+      message: "Expected a boolean",
+    })
     .transform((s) => ["true", "1", "yes", "on"].includes(s)),
 ]);
 
@@ -18,7 +20,8 @@ export const jsonObject = z.union([
     if (s.trim() === "") return undefined;
     try {
       const value = JSON.parse(s);
-      if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+      if (value && typeof value === "object" && !Array.isArray(value))
+        return value as Record<string, unknown>;
     } catch {
       // reported below
     }
@@ -40,5 +43,7 @@ export function limitParam(def: number, max: number) {
   return z.coerce.number().int().min(1).max(max).default(def);
 }
 
-export const isoTime = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
-export const isoFromSeconds = (s: number | null | undefined): string | null => (s === null || s === undefined ? null : new Date(s * 1000).toISOString());
+export const isoTime = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+export const isoFromSeconds = (s: number | null | undefined): string | null =>
+  s === null || s === undefined ? null : new Date(s * 1000).toISOString();

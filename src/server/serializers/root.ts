@@ -51,12 +51,14 @@ export function runResponse(run: RunOutput): Record<string, unknown> {
     status: run.status,
     content: run.content,
     content_type: run.content_type,
-    messages: run.messages.filter((msg) => msg.role !== "system").map((msg) => ({
-      role: msg.role,
-      content: msg.content,
-      ...(msg.tool_calls ? { tool_calls: msg.tool_calls } : {}),
-      ...(msg.tool_call_id ? { tool_call_id: msg.tool_call_id } : {}),
-    })),
+    messages: run.messages
+      .filter((msg) => msg.role !== "system")
+      .map((msg) => ({
+        role: msg.role,
+        content: msg.content,
+        ...(msg.tool_calls ? { tool_calls: msg.tool_calls } : {}),
+        ...(msg.tool_call_id ? { tool_call_id: msg.tool_call_id } : {}),
+      })),
     tools: run.tools,
     metrics: {
       time: m.time,
@@ -98,12 +100,21 @@ export function sessionListItem(s: SessionRecord): Record<string, unknown> {
   };
 }
 
-export function sessionDetail(s: SessionRecord, runs: RunOutput[], topics: string[]): Record<string, unknown> {
+export function sessionDetail(
+  s: SessionRecord,
+  runs: RunOutput[],
+  topics: string[],
+): Record<string, unknown> {
   const messages: Record<string, unknown>[] = [];
   for (const run of runs) {
     for (const msg of run.messages) {
       if (msg.role === "user" || (msg.role === "assistant" && msg.content)) {
-        messages.push({ role: msg.role, content: msg.content, timestamp: isoFromSeconds(msg.created_at), run_id: run.run_id });
+        messages.push({
+          role: msg.role,
+          content: msg.content,
+          timestamp: isoFromSeconds(msg.created_at),
+          run_id: run.run_id,
+        });
       }
     }
   }

@@ -21,18 +21,29 @@ export class RunService {
   constructor(private readonly ctx: ServerContext) {}
 
   /** Starts a run of the component; refuses sessions of other components (409) or users (404) up front. */
-  async start(kind: ComponentKind, componentId: string, form: RunForm, files: readonly UploadedFile[], principal: Principal): Promise<LiveRun> {
+  async start(
+    kind: ComponentKind,
+    componentId: string,
+    form: RunForm,
+    files: readonly UploadedFile[],
+    principal: Principal,
+  ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentId);
     const userId = actingUserId(principal, form.user_id);
     const media = filesToMedia(files);
     if (form.session_id) {
       const session = await this.ctx.store.sessions.get(form.session_id);
       if (session) {
-        if (!canSeeUserData(principal, session.user_id) || (userId && session.user_id && session.user_id !== userId)) {
+        if (
+          !canSeeUserData(principal, session.user_id) ||
+          (userId && session.user_id && session.user_id !== userId)
+        ) {
           throw new NotFoundError("Session not found", "session");
         }
         if (session.component_id !== componentId || session.session_type !== kind) {
-          throw new ConflictError(`Session '${form.session_id}' belongs to ${session.session_type} '${session.component_id}'`);
+          throw new ConflictError(
+            `Session '${form.session_id}' belongs to ${session.session_type} '${session.component_id}'`,
+          );
         }
       }
     }
@@ -50,7 +61,13 @@ export class RunService {
   }
 
   /** A run of this component that the caller may see, stored or live; 404 otherwise. */
-  async find(kind: ComponentKind, componentId: string, runId: string, principal: Principal, sessionId?: string): Promise<FoundRun> {
+  async find(
+    kind: ComponentKind,
+    componentId: string,
+    runId: string,
+    principal: Principal,
+    sessionId?: string,
+  ): Promise<FoundRun> {
     this.ctx.components.get(kind, componentId);
     const live = this.ctx.runs.get(runId);
     const stored = await this.ctx.store.runs.get(runId);
@@ -71,23 +88,45 @@ export class RunService {
     return { run, live };
   }
 
-  async list(kind: ComponentKind, componentId: string, principal: Principal, q: { sessionId?: string; status?: RunStatus; limit: number }): Promise<RunOutput[]> {
+  async list(
+    kind: ComponentKind,
+    componentId: string,
+    principal: Principal,
+    q: { sessionId?: string; status?: RunStatus; limit: number },
+  ): Promise<RunOutput[]> {
     this.ctx.components.get(kind, componentId);
     if (q.sessionId) {
       const session = await this.ctx.store.sessions.get(q.sessionId);
-      if (!session || !canSeeUserData(principal, session.user_id)) throw new NotFoundError("Session not found", "session");
+      if (!session || !canSeeUserData(principal, session.user_id))
+        throw new NotFoundError("Session not found", "session");
     }
-    const runs = await this.ctx.store.runs.list({ sessionId: q.sessionId, componentId, status: q.status, topLevelOnly: true, limit: q.limit });
-    return runs.filter((r) => r.component_kind === kind && canSeeUserData(principal, r.user_id)).map((r) => this.#overlay(r));
+    const runs = await this.ctx.store.runs.list({
+      sessionId: q.sessionId,
+      componentId,
+      status: q.status,
+      topLevelOnly: true,
+      limit: q.limit,
+    });
+    return runs
+      .filter((r) => r.component_kind === kind && canSeeUserData(principal, r.user_id))
+      .map((r) => this.#overlay(r));
   }
 
   /** Cancels a live run and waits briefly for it to end; a finished run is left as it is. */
-  async cancel(kind: ComponentKind, componentId: string, runId: string, principal: Principal): Promise<{ run_id: string; status: RunStatus }> {
+  async cancel(
+    kind: ComponentKind,
+    componentId: string,
+    runId: string,
+    principal: Principal,
+  ): Promise<{ run_id: string; status: RunStatus }> {
     const { run, live } = await this.find(kind, componentId, runId, principal);
     if (isFinished(run.status)) return { run_id: runId, status: run.status };
     await this.ctx.runs.cancel(runId);
     if (live) {
-      const ended = await Promise.race([live.output.then((o) => o.status).catch(() => "ERROR" as const), delay(2000).then(() => undefined)]);
+      const ended = await Promise.race([
+        live.output.then((o) => o.status).catch(() => "ERROR" as const),
+        delay(2000).then(() => undefined),
+      ]);
       if (ended) return { run_id: runId, status: ended };
     }
     const now = await this.ctx.store.runs.get(runId);
@@ -129,14 +168,22 @@ export class RunService {
 
   #overlay(run: RunOutput): RunOutput {
     const live = this.ctx.runs.get(run.run_id);
-    return live && !isFinished(run.status) ? { ...run, status: live.status, content: live.contentSoFar || run.content } : run;
+    return live && !isFinished(run.status)
+      ? { ...run, status: live.status, content: live.contentSoFar || run.content }
+      : run;
   }
 }
 
 /** The terminal events a stored run's stream would have ended with. */
 export function terminalEventsFor(run: RunOutput, firstIndex: number): RunEvent[] {
   const name = run.agent_name ?? run.team_name ?? run.workflow_name ?? "";
-  const f = new EventFactory({ kind: run.component_kind, id: componentIdOf(run), name, runId: run.run_id, sessionId: run.session_id });
+  const f = new EventFactory({
+    kind: run.component_kind,
+    id: componentIdOf(run),
+    name,
+    runId: run.run_id,
+    sessionId: run.session_id,
+  });
   const done = { content: run.content, content_type: run.content_type, metrics: run.metrics };
   let events: RunEvent[];
   if (run.component_kind === "workflow") {
@@ -148,8 +195,10 @@ export function terminalEventsFor(run: RunOutput, firstIndex: number): RunEvent[
           : f.raw("WorkflowError", { error: run.error ?? `Run ended with status ${run.status}` }),
     ];
   } else if (run.status === "COMPLETED") events = [f.make("RunCompleted", done)];
-  else if (run.status === "CANCELLED") events = [f.make("RunCancelled", { reason: run.error ?? "Run cancelled" }), f.make("RunCompleted", done)];
-  else if (run.status === "PAUSED") events = [f.make("RunPaused", { tools: run.tools.filter((t) => t.result === null) })];
+  else if (run.status === "CANCELLED")
+    events = [f.make("RunCancelled", { reason: run.error ?? "Run cancelled" }), f.make("RunCompleted", done)];
+  else if (run.status === "PAUSED")
+    events = [f.make("RunPaused", { tools: run.tools.filter((t) => t.result === null) })];
   else events = [f.make("RunError", { content: run.error ?? `Run ended with status ${run.status}` })];
   return events.map((e, i) => ({ ...e, event_index: firstIndex + i }) as RunEvent);
 }

@@ -37,7 +37,11 @@ export class SessionService {
     await this.get(principal, sessionId);
     const live = this.ctx.runs.forSession(sessionId);
     for (const r of live) r.cancel("The session was deleted");
-    await Promise.race([Promise.allSettled(live.map((r) => r.output)), new Promise((r) => setTimeout(r, 2000))]);
-    if (!(await this.ctx.store.sessions.delete(sessionId))) throw new NotFoundError("Session not found", "session");
+    await Promise.race([
+      Promise.allSettled(live.map((r) => r.output)),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]);
+    if (!(await this.ctx.store.sessions.delete(sessionId)))
+      throw new NotFoundError("Session not found", "session");
   }
 }

@@ -71,7 +71,9 @@ export class SqlRunEventStore implements RunEventStore {
     let total = 0;
     for (;;) {
       const res = await sql`delete from run_events where (run_id, first_index) in (
-        select run_id, first_index from run_events where created_at < ${olderThanMs} limit ${batchSize})`.execute(this.db());
+        select run_id, first_index from run_events where created_at < ${olderThanMs} limit ${batchSize})`.execute(
+        this.db(),
+      );
       const n = Number(res.numAffectedRows ?? 0);
       total += n;
       if (n < batchSize) return total;

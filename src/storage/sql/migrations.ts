@@ -88,7 +88,12 @@ export const MIGRATIONS: Migration[] = [
         .column("status")
         .where(sql.ref("status"), "in", [sql.lit("RUNNING"), sql.lit("PENDING")])
         .execute();
-      await db.schema.createIndex("runs_parent_idx").on("runs").column("parent_run_id").where("parent_run_id", "is not", null).execute();
+      await db.schema
+        .createIndex("runs_parent_idx")
+        .on("runs")
+        .column("parent_run_id")
+        .where("parent_run_id", "is not", null)
+        .execute();
 
       // Events are stored in runs of consecutive events (one row per flush), not one row per token.
       await db.schema

@@ -20,7 +20,9 @@ class SqliteParts implements DialectParts {
 
   connect(): Kysely<Database> {
     const { file, busyTimeoutMs } = this.options;
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: async () => openSqlite({ file, busyTimeoutMs }) }) });
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: async () => openSqlite({ file, busyTimeoutMs }) }),
+    });
   }
 
   withMigrationLock<T>(_db: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
@@ -33,7 +35,10 @@ export class SqliteDb extends SqlStore {
   readonly file: string;
   constructor(options: SqliteDbOptions = {}) {
     const file = options.file ?? "agentos.db";
-    super(options.id ?? "agentos-db", new SqliteParts({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 }));
+    super(
+      options.id ?? "agentos-db",
+      new SqliteParts({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 }),
+    );
     this.file = file;
   }
 }

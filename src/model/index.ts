@@ -1,0 +1,10 @@
+export { resolveModel, ollamaBaseURL } from "./router.js";
+export type { ResolveModelOptions } from "./router.js";
+export { parseModelSpec, describeModel, MODEL_PROVIDERS } from "./spec.js";
+export type { ModelSpec, ModelDescription, ModelProvider } from "./spec.js";
+export { withRetry, retryAfterMs } from "./retry.js";
+export type { RetryOptions, RetryInfo } from "./retry.js";
+export { ModelRequestError, isAbortError } from "./errors.js";
+export { ScriptedModel } from "./scripted-model.js";
+export type { ScriptStep, ScriptTurn, ScriptedModelOptions } from "./scripted-model.js";
+export { OfflineDemoModel } from "./offline-demo-model.js";
