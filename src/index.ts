@@ -15,7 +15,7 @@ export {
   ModelRequestError,
 } from "./model/index.js";
 export type { ScriptStep, ScriptTurn, RetryOptions } from "./model/index.js";
-export { SqliteDb, SqlStore } from "./storage/index.js";
+export { SqliteDb, LazyStore } from "./storage/index.js";
 export type { Store, SqliteDbOptions, SessionRecord } from "./storage/index.js";
 export { RunManager, LocalRunBus } from "./runtime/index.js";
 export type { RunBus, LiveRun, RunRequest } from "./runtime/index.js";

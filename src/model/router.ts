@@ -1,8 +1,6 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { LoadAPIKeyError } from "@ai-sdk/provider";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { lazyModel } from "./lazy-model.js";
 import { withRetry } from "./retry.js";
 import type { RetryOptions } from "./retry.js";
 import { parseModelSpec } from "./spec.js";
@@ -32,6 +30,7 @@ export function resolveModel(
   return options.retry === false ? model : withRetry(model, options.retry);
 }
 
+/** The provider packages are imported on the first request, so importing AgentOS stays fast. */
 function createModel(spec: string, options: ResolveModelOptions): LanguageModelV3 {
   const { provider, modelId } = parseModelSpec(spec);
   const env = options.env ?? process.env;
@@ -39,31 +38,40 @@ function createModel(spec: string, options: ResolveModelOptions): LanguageModelV
   switch (provider) {
     case "openai": {
       const apiKey = nonEmpty(env.OPENAI_API_KEY);
-      const model = createOpenAI({
-        apiKey,
-        // Explicit so that the SDK never falls back to process.env behind `env`.
-        baseURL: nonEmpty(env.OPENAI_BASE_URL) ?? "https://api.openai.com/v1",
-        fetch,
-      })(modelId);
+      const model = lazyModel("openai.responses", modelId, async () => {
+        const { createOpenAI } = await import("@ai-sdk/openai");
+        // The base URL is explicit so that the SDK never falls back to process.env behind `env`.
+        return createOpenAI({
+          apiKey,
+          baseURL: nonEmpty(env.OPENAI_BASE_URL) ?? "https://api.openai.com/v1",
+          fetch,
+        })(modelId);
+      });
       return apiKey ? model : missingKey(model, "OpenAI", "OPENAI_API_KEY");
     }
     case "anthropic": {
       const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
-      const model = createAnthropic({
-        apiKey,
-        baseURL: nonEmpty(env.ANTHROPIC_BASE_URL) ?? "https://api.anthropic.com/v1",
-        fetch,
-      })(modelId);
+      const model = lazyModel("anthropic.messages", modelId, async () => {
+        const { createAnthropic } = await import("@ai-sdk/anthropic");
+        return createAnthropic({
+          apiKey,
+          baseURL: nonEmpty(env.ANTHROPIC_BASE_URL) ?? "https://api.anthropic.com/v1",
+          fetch,
+        })(modelId);
+      });
       return apiKey ? model : missingKey(model, "Anthropic", "ANTHROPIC_API_KEY");
     }
     case "ollama":
-      return createOpenAICompatible({
-        name: "ollama",
-        baseURL: ollamaBaseURL(env.OLLAMA_HOST),
-        fetch,
-        includeUsage: true,
-        supportsStructuredOutputs: true,
-      })(modelId);
+      return lazyModel("ollama.chat", modelId, async () => {
+        const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
+        return createOpenAICompatible({
+          name: "ollama",
+          baseURL: ollamaBaseURL(env.OLLAMA_HOST),
+          fetch,
+          includeUsage: true,
+          supportsStructuredOutputs: true,
+        })(modelId);
+      });
   }
 }
 

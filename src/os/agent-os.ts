@@ -7,7 +7,6 @@ import { RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import { SqliteDb } from "../storage/index.js";
-import { buildApp } from "../server/app.js";
 import type { Authenticator } from "../server/auth/index.js";
 import { OpenAuthenticator } from "../server/auth/index.js";
 import type { ServerContext } from "../server/context.js";
@@ -176,6 +175,8 @@ export class AgentOS {
         ],
       },
     };
+    // Fastify and its plugins load only when a server is wanted.
+    const { buildApp } = await import("../server/app.js");
     return buildApp(ctx);
   }
 }

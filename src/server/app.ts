@@ -3,10 +3,10 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { newId } from "../ids.js";
 import type { ServerContext } from "./context.js";
 import { installErrorHandler } from "./error-handler.js";
+import { zodToOpenApi } from "./openapi.js";
 import { parseUrlEncoded } from "./http/form-body.js";
 import { registerRoutes } from "./register-routes.js";
 import type { RouteDef } from "./route.js";
@@ -55,7 +55,7 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
         },
         components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       },
-      transform: jsonSchemaTransform,
+      transform: zodToOpenApi as never,
     });
     await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
   }

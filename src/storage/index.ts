@@ -12,11 +12,11 @@ export type {
   RunListQuery,
   RunSummary,
 } from "./store.js";
-export { SqlStore } from "./sql/sql-store.js";
+// The SQL implementation is loaded lazily (Kysely is slow to import): import it from "./sql/index.js" where needed.
+export type { SqlStore } from "./sql/sql-store.js";
 export type { DialectParts } from "./sql/dialect.js";
-export { toJson, fromJson } from "./sql/dialect.js";
-export { MIGRATIONS, runMigrations, schemaVersion } from "./sql/migrations.js";
 export type { Migration } from "./sql/migrations.js";
 export type { Database } from "./sql/schema.js";
+export { LazyStore, forward } from "./lazy-store.js";
 export { SqliteDb } from "./sqlite/sqlite-db.js";
 export type { SqliteDbOptions } from "./sqlite/sqlite-db.js";

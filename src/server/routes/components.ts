@@ -9,7 +9,7 @@ import { pipeEvents } from "../http/stream-events.js";
 import { defineRoute } from "../route.js";
 import type { RouteDef, ScopeResource } from "../route.js";
 import { limitParam } from "../schemas/fields.js";
-import { eventsQuery, runForm } from "../schemas/run-form.js";
+import { RUN_FILES_NOTE, eventsQuery, runForm } from "../schemas/run-form.js";
 import { componentDetail, componentListItem, runResponse } from "../serializers/root.js";
 import type { RunService } from "../services/run-service.js";
 
@@ -68,6 +68,7 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       method: "POST",
       path: `${base}/runs`,
       summary: `Run the ${kind}: JSON answer, SSE stream (stream=true) or 202 in the background (background=true)`,
+      description: RUN_FILES_NOTE,
       tags,
       scope: { resource: plural, action: "run", idParam },
       params: idParams,

@@ -1,8 +1,4 @@
-import { Kysely, SqliteDialect } from "kysely";
-import type { DialectParts } from "../sql/dialect.js";
-import type { Database } from "../sql/schema.js";
-import { SqlStore } from "../sql/sql-store.js";
-import { openSqlite } from "./open-sqlite.js";
+import { LazyStore } from "../lazy-store.js";
 
 export interface SqliteDbOptions {
   /** The database file (created with its folder); ":memory:" for a throwaway store. Default "agentos.db". */
@@ -13,32 +9,17 @@ export interface SqliteDbOptions {
   busyTimeoutMs?: number;
 }
 
-class SqliteParts implements DialectParts {
-  readonly name = "sqlite" as const;
-  readonly jsonType = "text" as const;
-  constructor(private readonly options: Required<Omit<SqliteDbOptions, "id">>) {}
-
-  connect(): Kysely<Database> {
-    const { file, busyTimeoutMs } = this.options;
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: async () => openSqlite({ file, busyTimeoutMs }) }),
-    });
-  }
-
-  withMigrationLock<T>(_db: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-    return fn();
-  }
-}
-
-/** An embedded SQLite store: the default for one machine. Opening the file waits for first use. */
-export class SqliteDb extends SqlStore {
+/** An embedded SQLite store: the default for one machine. Nothing is loaded or opened until first use. */
+export class SqliteDb extends LazyStore {
   readonly file: string;
   constructor(options: SqliteDbOptions = {}) {
+    const id = options.id ?? "agentos-db";
     const file = options.file ?? "agentos.db";
-    super(
-      options.id ?? "agentos-db",
-      new SqliteParts({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 }),
-    );
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    super(id, "sqlite", async () => {
+      const { SqliteSqlStore } = await import("./sqlite-sql-store.js");
+      return new SqliteSqlStore(id, { file, busyTimeoutMs });
+    });
     this.file = file;
   }
 }
