@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark, with design.md's budgets beside the figures.
+ * Run on a quiet machine; the HTTP numbers share the machine's cores with the load generator.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { measureRuns } from "./http-runs.js";
+import { measureStartup } from "./import-and-start.js";
+import { measureFraming } from "./sse-framing.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const rows: [string, string, string][] = [];
+
+// Construction needs --expose-gc, so it runs in its own process.
+const construction = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/agent-construction.ts"], { cwd: ROOT, encoding: "utf8" }).trim();
+rows.push(["agent construction (one tool)", construction.replace(/^agent construction: /, ""), "≤ 1 µs median, ≤ 0.5 KiB"]);
+
+const framing = measureFraming();
+rows.push(["SSE framing", `${Math.round(framing.eventsPerSecond).toLocaleString("en")} events/s`, "≥ 400,000 events/s per core"]);
+
+const startup = measureStartup();
+rows.push(["import the package", `${startup.importMs.toFixed(0)} ms`, "≤ 250 ms"]);
+rows.push(["start the server", `${startup.startMs.toFixed(0)} ms`, "≤ 500 ms"]);
+
+const runs = await measureRuns();
+rows.push(["non-stream runs over HTTP (50 conn, SQLite)", `${Math.round(runs.nonStream)}/s`, "≥ 2,500/s"]);
+rows.push(["streamed runs over HTTP (50 conn, SQLite)", `${Math.round(runs.stream)}/s`, "≥ 1,500/s"]);
+if (runs.errors) rows.push(["HTTP errors", String(runs.errors), "0"]);
+
+console.log("\n| benchmark | measured | budget |\n|---|---|---|");
+for (const [name, value, budget] of rows) console.log(`| ${name} | ${value} | ${budget} |`);
