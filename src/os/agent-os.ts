@@ -6,7 +6,7 @@ import type { Runnable } from "../run/index.js";
 import { RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
-import { SqliteDb } from "../storage/index.js";
+import { PostgresDb, SqliteDb } from "../storage/index.js";
 import type { Authenticator } from "../server/auth/index.js";
 import { OpenAuthenticator } from "../server/auth/index.js";
 import type { ServerContext } from "../server/context.js";
@@ -27,7 +27,7 @@ export interface AgentOSOptions {
   agents?: Runnable[];
   teams?: Runnable[];
   workflows?: Runnable[];
-  /** Where sessions and runs are kept. Default: SQLite at AGENTOS_DB_FILE (agentos.db). */
+  /** Where sessions and runs are kept. Default: PostgreSQL at AGENTOS_DB_URL if set, else SQLite at AGENTOS_DB_FILE (agentos.db). */
   db?: Store;
   logger?: Logger;
   /** Upload limits. Defaults: 10 MiB a file, 50 MiB a request (or the env variables). */
@@ -80,7 +80,11 @@ export class AgentOS {
       ...(options.workflows ?? []),
     ]);
     this.logger = options.logger ?? pino({ level: this.config.logLevel });
-    this.store = options.db ?? new SqliteDb({ file: this.config.dbFile });
+    this.store =
+      options.db ??
+      (this.config.dbUrl
+        ? new PostgresDb({ url: this.config.dbUrl })
+        : new SqliteDb({ file: this.config.dbFile }));
     this.runs = new RunManager({
       store: this.store,
       bus: options.bus,

@@ -3,6 +3,8 @@ export interface EnvConfig {
   port: number;
   host: string;
   dbFile: string;
+  /** postgres://… : use PostgreSQL instead of the SQLite file. */
+  dbUrl: string | undefined;
   logLevel: string;
   maxFileBytes: number;
   maxRequestBytes: number;
@@ -18,6 +20,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     port: int(env, "PORT", 7777, 0, 65535),
     host: env.HOST || "localhost",
     dbFile: env.AGENTOS_DB_FILE || "agentos.db",
+    dbUrl: dbUrl(env.AGENTOS_DB_URL),
     logLevel: env.LOG_LEVEL || "info",
     maxFileBytes: int(env, "AGENTOS_MAX_FILE_BYTES", 10 * 1024 * 1024, 1),
     maxRequestBytes: int(env, "AGENTOS_MAX_REQUEST_BYTES", 50 * 1024 * 1024, 1),
@@ -25,6 +28,13 @@ export function readEnvConfig(env: Env): EnvConfig {
     docs: bool(env, "AGENTOS_DOCS", true),
     drainSeconds: int(env, "AGENTOS_DRAIN_SECONDS", 30, 0),
   };
+}
+
+function dbUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new Error(`AGENTOS_DB_URL must be a postgres:// URL, got '${raw.replace(/\/\/[^@]*@/, "//…@")}'`);
+  return raw;
 }
 
 function int(env: Env, name: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -20,3 +20,5 @@ export type { Database } from "./sql/schema.js";
 export { LazyStore, forward } from "./lazy-store.js";
 export { SqliteDb } from "./sqlite/sqlite-db.js";
 export type { SqliteDbOptions } from "./sqlite/sqlite-db.js";
+export { PostgresDb } from "./postgres/postgres-db.js";
+export type { PostgresDbOptions } from "./postgres/postgres-db.js";

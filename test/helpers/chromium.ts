@@ -8,7 +8,8 @@ export const CHROMIUM_PATH = process.env.AGENTOS_TEST_CHROMIUM ?? "/usr/bin/chro
 export function chromiumMissing(): string | undefined {
   if (existsSync(CHROMIUM_PATH)) return undefined;
   const reason = `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium package)`;
-  if (process.env.AGENTOS_TEST_REQUIRE_CHROMIUM) throw new Error(`${reason}; AGENTOS_TEST_REQUIRE_CHROMIUM is set`);
+  if (process.env.AGENTOS_TEST_REQUIRE_CHROMIUM)
+    throw new Error(`${reason}; AGENTOS_TEST_REQUIRE_CHROMIUM is set`);
   console.warn(`skipping browser tests: ${reason}`);
   return reason;
 }
@@ -17,6 +18,14 @@ export function chromiumMissing(): string | undefined {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }

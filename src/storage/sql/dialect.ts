@@ -8,8 +8,11 @@ export interface DialectParts {
   readonly jsonType: "text" | "jsonb";
   /** Opens the connection (pool) lazily: constructing a store does no I/O. */
   connect(): Kysely<Database>;
-  /** Runs `fn` while holding a cross-process lock (migrations); SQLite's own locking suffices there. */
-  withMigrationLock<T>(db: Kysely<Database>, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding a cross-process lock (migrations), on the connection that holds it;
+   * SQLite's own locking suffices there.
+   */
+  withMigrationLock<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 export function toJson(value: unknown): string | null {

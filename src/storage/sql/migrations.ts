@@ -120,7 +120,7 @@ export async function runMigrations(
   dialect: DialectParts,
   migrations = MIGRATIONS,
 ): Promise<number[]> {
-  return dialect.withMigrationLock(db, async () => {
+  return dialect.withMigrationLock(db, async (db) => {
     await db.schema
       .createTable("schema_migrations")
       .ifNotExists()

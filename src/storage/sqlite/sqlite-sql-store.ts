@@ -20,8 +20,8 @@ class SqliteParts implements DialectParts {
     });
   }
 
-  withMigrationLock<T>(_db: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-    return fn();
+  withMigrationLock<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return fn(db);
   }
 }
 
