@@ -12,9 +12,14 @@ export class EventLog {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
+  /**
+   * @param onWritten told, per run, the last index of each batch once its write is over (stored,
+   * or failed and logged): those events need not stay in memory for late readers any more.
+   */
   constructor(
     private readonly store: RunEventStore,
     private readonly logger?: Logger,
+    private readonly onWritten?: (runId: string, lastIndex: number) => void,
     private readonly intervalMs = 100,
     private readonly maxBatch = 500,
   ) {}
@@ -45,6 +50,7 @@ export class EventLog {
           } catch (err) {
             this.logger?.error({ err, run_id: runId, events: events.length }, "could not store run events");
           }
+          this.onWritten?.(runId, events[events.length - 1].event_index);
         }),
       );
     });

@@ -124,6 +124,8 @@ export interface RunEventStore {
   append(runId: string, events: RunEvent[]): Promise<void>;
   /** Stored events of a run's stream with event_index > afterIndex, in order. */
   list(runId: string, afterIndex: number): Promise<RunEvent[]>;
+  /** The highest stored event_index of a run's stream; -1 when none is stored. */
+  lastIndex(runId: string): Promise<number>;
   /**
    * Deletes, `batchSize` rows at a time, the events stored before `olderThanMs` of runs that ended
    * before it (and of runs that no longer exist); a paused run keeps its events. Returns how many rows went.

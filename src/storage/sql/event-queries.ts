@@ -67,6 +67,15 @@ export class SqlRunEventStore implements RunEventStore {
     return out;
   }
 
+  async lastIndex(runId: string): Promise<number> {
+    const row = await this.db()
+      .selectFrom("run_events")
+      .select((eb) => eb.fn.max("last_index").as("last"))
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
+    return row?.last === null || row?.last === undefined ? -1 : Number(row.last);
+  }
+
   async prune(olderThanMs: number, batchSize = 500): Promise<number> {
     let total = 0;
     for (;;) {
