@@ -4,6 +4,7 @@ import type { RouteDef } from "./route.js";
 import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { websocketRoutes } from "./routes/websockets.js";
 import { IdempotentRuns } from "./services/idempotency.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
@@ -19,5 +20,6 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...componentRoutes(ctx, runs, idempotent, "team"),
     ...componentRoutes(ctx, runs, idempotent, "workflow"),
     ...sessionRoutes(ctx, sessions),
+    ...websocketRoutes(ctx, runs),
   ];
 }

@@ -167,6 +167,8 @@ export function storeContract(
       await store.events.append(runId, [ev(5), ev(4)]);
       expect((await store.events.list(runId, 1)).map((e) => e.event_index)).toEqual([2, 3, 4, 5]);
       expect((await store.events.list(runId, -1)).map((e) => e.event_index)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await store.events.lastIndex(runId)).toBe(5);
+      expect(await store.events.lastIndex("no-such-run")).toBe(-1);
       // A nested run's event is kept in the stream it was sent in, under that stream's run id.
       await store.events.append(runId, [{ ...ev(6), run_id: "member-run" } as RunEvent]);
       expect((await store.events.list(runId, 5)).map((e) => e.run_id)).toEqual(["member-run"]);
