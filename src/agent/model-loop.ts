@@ -90,9 +90,14 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
     const calls: ToolCallRequest[] = [];
     let usage: LanguageModelV3Usage | undefined;
     const reader = stream.getReader();
+    // One listener per request, not per chunk: cancelling the reader ends a pending read at once,
+    // and the provider's stream is told to stop even if the model ignores the signal.
+    const stop = () => void reader.cancel(signal.reason).catch(() => {});
+    signal.addEventListener("abort", stop, { once: true });
     try {
       for (;;) {
-        const { done, value } = await abortable(reader.read(), signal);
+        const { done, value } = await reader.read();
+        signal.throwIfAborted();
         if (done) break;
         const part: LanguageModelV3StreamPart = value;
         switch (part.type) {
@@ -122,9 +127,8 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
         }
       }
     } finally {
-      // On cancel the provider's stream is cancelled too, so a model that ignores the signal still stops.
-      if (signal.aborted) void reader.cancel(signal.reason).catch(() => {});
-      else reader.releaseLock();
+      signal.removeEventListener("abort", stop);
+      reader.releaseLock();
     }
 
     const tokens = toTokenUsage(usage);

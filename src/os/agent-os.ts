@@ -43,6 +43,8 @@ export interface AgentOSOptions {
   bus?: RunBus;
   /** Keep run events for replay. Default true. */
   storeEvents?: boolean;
+  /** Events of a live run kept in memory for its readers; older ones are read back from the store. Default 10,000. */
+  eventBufferSize?: number;
   /** How long the events of an ended run stay replayable, in hours. Default 24 (AGENTOS_EVENT_RETENTION_HOURS). */
   eventRetentionHours?: number;
   /** How long an Idempotency-Key of a run request is remembered, in hours. Default 24 (AGENTOS_IDEMPOTENCY_KEY_HOURS). */
@@ -93,6 +95,7 @@ export class AgentOS {
       bus: options.bus,
       logger: this.logger,
       storeEvents: options.storeEvents,
+      bufferSize: options.eventBufferSize,
     });
     this.retention = new RetentionSweeper({
       store: this.store,

@@ -9,6 +9,7 @@ import type { RunEventStore } from "../storage/index.js";
 export class EventLog {
   #pending = new Map<string, RunEvent[]>();
   #count = 0;
+  #writing = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
@@ -23,6 +24,11 @@ export class EventLog {
     private readonly intervalMs = 100,
     private readonly maxBatch = 500,
   ) {}
+
+  /** Events added and not yet written (pending, or being written). */
+  get backlog(): number {
+    return this.#count + this.#writing;
+  }
 
   /** Adds an event of the stream of `runId`. */
   add(runId: string, ev: RunEvent): void {
@@ -40,8 +46,10 @@ export class EventLog {
       this.#timer = undefined;
     }
     const batch = this.#pending;
+    const size = this.#count;
     this.#pending = new Map();
     this.#count = 0;
+    this.#writing += size;
     this.#flushing = this.#flushing.then(async () => {
       await Promise.all(
         [...batch].map(async ([runId, events]) => {
@@ -53,6 +61,7 @@ export class EventLog {
           this.onWritten?.(runId, events[events.length - 1].event_index);
         }),
       );
+      this.#writing -= size;
     });
     return this.#flushing;
   }

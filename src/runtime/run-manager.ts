@@ -62,6 +62,7 @@ export class RunManager {
   #log: EventLog | undefined;
   #logger?: Logger;
   #bufferSize: number;
+  #maxBacklog: number;
   #unsubscribeCancel: () => void;
   #accepting = true;
 
@@ -70,6 +71,7 @@ export class RunManager {
     this.bus = options.bus ?? new LocalRunBus();
     this.#logger = options.logger;
     this.#bufferSize = options.bufferSize ?? 10_000;
+    this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
     this.#log =
       options.storeEvents === false
         ? undefined
@@ -277,7 +279,11 @@ export class RunManager {
         await this.#cancelBeforeStart(live);
       } else {
         const stream = open();
-        for await (const ev of stream) this.#emit(live, ev);
+        for await (const ev of stream) {
+          this.#emit(live, ev);
+          // A burst faster than the store: the run waits for the store (never for readers), so memory stays bounded.
+          if (this.#log && this.#log.backlog > this.#maxBacklog) await this.#log.flush();
+        }
         live.settle(await stream.output);
       }
     } catch (err) {

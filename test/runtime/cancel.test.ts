@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { Agent } from "../../src/agent/index.js";
 import { resolveModel } from "../../src/model/router.js";
 import { ScriptedModel } from "../../src/model/scripted-model.js";
@@ -72,35 +71,26 @@ class Parent implements Runnable {
     };
   }
   run(input: string | RunInput, options: RunOptions = {}): RunStream {
-    const self = this;
-    return new RunStream(
-      (async function* (): AsyncGenerator<RunEvent, RunOutput> {
-        const f = new EventFactory({
-          kind: "team",
-          id: self.id,
-          name: self.name,
-          runId: options.runId!,
-          sessionId: options.sessionId!,
-        });
-        yield f.make("RunStarted", { model: "none", model_provider: "none" });
-        const child = self.child.run(input, { signal: options.signal, store: options.store });
-        for await (const ev of child) {
-          self.childRunId = ev.run_id;
-          yield f.forward(ev);
-        }
-        const out = await child.output;
-        const cancelled = out.status === "CANCELLED";
-        if (cancelled) yield f.make("RunCancelled", { reason: out.error ?? "" });
-        yield f.make("RunCompleted", { content: out.content, content_type: "str", metrics: emptyMetrics() });
-        return {
-          ...out,
-          component_kind: "team",
-          team_id: self.id,
-          status: out.status,
-          created_at: nowSeconds(),
-        };
-      })(),
-    );
+    return new RunStream(this.#run(input, options));
+  }
+  async *#run(input: string | RunInput, options: RunOptions): AsyncGenerator<RunEvent, RunOutput> {
+    const f = new EventFactory({
+      kind: "team",
+      id: this.id,
+      name: this.name,
+      runId: options.runId!,
+      sessionId: options.sessionId!,
+    });
+    yield f.make("RunStarted", { model: "none", model_provider: "none" });
+    const child = this.child.run(input, { signal: options.signal, store: options.store });
+    for await (const ev of child) {
+      this.childRunId = ev.run_id;
+      yield f.forward(ev);
+    }
+    const out = await child.output;
+    if (out.status === "CANCELLED") yield f.make("RunCancelled", { reason: out.error ?? "" });
+    yield f.make("RunCompleted", { content: out.content, content_type: "str", metrics: emptyMetrics() });
+    return { ...out, component_kind: "team", team_id: this.id, created_at: nowSeconds() };
   }
 }
 
