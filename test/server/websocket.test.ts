@@ -1,35 +1,13 @@
-import type { FastifyRequest } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { Agent } from "../../src/agent/index.js";
-import { UnauthorizedError } from "../../src/errors.js";
 import { ScriptedModel } from "../../src/model/scripted-model.js";
-import type { Authenticator, Principal } from "../../src/server/auth/index.js";
 import { testOS } from "../helpers/test-os.js";
+import { TokenAuthenticator, userPrincipal as user } from "../helpers/token-auth.js";
 import type { TestOS } from "../helpers/test-os.js";
 import { wsConnect } from "../helpers/ws-client.js";
 
 const slowSteps = Array.from({ length: 30 }, (_, i) => [{ text: `w${i} ` }, { delayMs: 30 }]).flat();
-
-/** Tokens as fixed principals: the shape of the auth issue's JWT authenticator, without JWT. */
-class TokenAuthenticator implements Authenticator {
-  readonly mode = "jwt" as const;
-  constructor(private readonly tokens: Record<string, Principal>) {}
-  authenticate(req: FastifyRequest): Principal {
-    return this.authenticateToken(req.headers.authorization?.replace(/^Bearer\s+/i, ""));
-  }
-  authenticateToken(token: string | undefined): Principal {
-    const p = token ? this.tokens[token] : undefined;
-    if (!p) throw new UnauthorizedError(token ? "Invalid authentication token" : "Authorization required");
-    return p;
-  }
-}
-const user = (userId: string, scopes: string[]): Principal => ({
-  mode: "jwt",
-  userId,
-  scopes: new Set(scopes),
-  admin: false,
-});
 
 let t: TestOS;
 let ws: string;
