@@ -284,7 +284,10 @@ export class RunManager {
           // A burst faster than the store: the run waits for the store (never for readers), so memory stays bounded.
           if (this.#log && this.#log.backlog > this.#maxBacklog) await this.#log.flush();
         }
-        live.settle(await stream.output);
+        const output = await stream.output;
+        // A paused run is continued from where its stored events end: store them before anyone can ask.
+        if (output.status === "PAUSED") await this.#log?.flush();
+        live.settle(output);
       }
     } catch (err) {
       await this.#failed(live, err);

@@ -17,12 +17,14 @@ import { idempotencyKeyHeader, requestHash } from "../services/idempotency.js";
 import type { IdempotentRuns, RunOnce } from "../services/idempotency.js";
 import type { RunService } from "../services/run-service.js";
 
-const PLURAL: Record<ComponentKind, ScopeResource> = {
+/** The path segment and scope resource of each kind. */
+export const PLURAL: Record<ComponentKind, ScopeResource> = {
   agent: "agents",
   team: "teams",
   workflow: "workflows",
 };
-const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
+/** The OpenAPI tag of each kind. */
+export const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
 
 /** The root surface's SSE frame: id, event name and the event as one line of JSON. */
 export const rootFrame = (ev: RunEvent) => sseFrame(ev.event, ev, ev.event_index);

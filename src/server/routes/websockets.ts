@@ -1,23 +1,16 @@
 import { z } from "zod";
-import { BadRequestError, ForbiddenError, NotFoundError, errorMessage } from "../../errors.js";
-import type { ComponentKind, Runnable } from "../../run/index.js";
+import { BadRequestError, ForbiddenError, errorMessage } from "../../errors.js";
+import type { Runnable } from "../../run/index.js";
 import type { Principal } from "../auth/index.js";
 import { hasScope } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 import { RunSocket, closeReason } from "../http/run-socket.js";
 import { validate } from "../http/validation.js";
 import { defineRoute } from "../route.js";
-import type { RouteDef, ScopeResource } from "../route.js";
+import type { RouteDef } from "../route.js";
 import { runForm } from "../schemas/run-form.js";
 import type { RunService } from "../services/run-service.js";
-
-const PLURAL: Record<ComponentKind, ScopeResource> = {
-  agent: "agents",
-  team: "teams",
-  workflow: "workflows",
-};
-const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
-const LABEL: Record<ComponentKind, string> = { agent: "Agent", team: "Team", workflow: "Workflow" };
+import { PLURAL, TITLE } from "./components.js";
 
 /** What a client frame may ask of a run: the run form without the HTTP answer modes. */
 const socketRunRequest = runForm.omit({ stream: true, background: true });
@@ -65,13 +58,12 @@ export function websocketRoutes(ctx: ServerContext, runs: RunService): RouteDef[
             socket.close(CLOSE.forbidden, closeReason(err.message));
             throw err;
           }
-          const component = ctx.components.find(kind, id);
-          if (!component) {
-            const err = new NotFoundError(`${LABEL[kind]} with id '${id}' not found`, kind);
-            socket.close(CLOSE.notFound, closeReason(err.message));
+          try {
+            return { principal, component: ctx.components.get(kind, id) };
+          } catch (err) {
+            socket.close(CLOSE.notFound, closeReason(errorMessage(err)));
             throw err;
           }
-          return { principal, component };
         })();
         ready.catch(() => {});
         // Built at once, so that frames sent before authentication finishes wait for it instead of being lost.
