@@ -41,6 +41,15 @@ it("a run killed with the server (kill -9) is ERROR after a restart, and its rea
       data: { content: "interrupted by restart" },
     });
     expect(replay.events.map((e) => Number(e.id))).toEqual(replay.events.map((_, i) => i));
+    // Every later replay ends the same way, and a client that has the end gets nothing more.
+    const again = await sse(`${b.url}/agents/slow/runs/${runId}/events`);
+    await again.done;
+    expect(again.events.map((e) => e.data)).toEqual(replay.events.map((e) => e.data));
+    const after = await sse(`${b.url}/agents/slow/runs/${runId}/events`, {
+      headers: { "last-event-id": replay.events.at(-1)!.id! },
+    });
+    await after.done;
+    expect(after.events).toEqual([]);
   } finally {
     b.proc.kill("SIGKILL");
     await b.exited;

@@ -66,6 +66,13 @@ describe("disconnects", () => {
       const replay = await sse(`${base}/agents/words/runs/${runId}/events`);
       await replay.done;
       expect(replay.events.map((e) => e.data)).toEqual(all.map((e) => e.data));
+      // A client that already has the terminal event gets nothing more, live run or stored one.
+      while (t.os.runs.get(runId)) await new Promise((r) => setTimeout(r, 5));
+      const nothing = await sse(`${base}/agents/words/runs/${runId}/events`, {
+        headers: { "last-event-id": all.at(-1)!.id! },
+      });
+      await nothing.done;
+      expect(nothing.events).toEqual([]);
     }
   });
 

@@ -127,6 +127,13 @@ describe("WebSocket runs", () => {
     c.socket.close();
   });
 
+  it("closes a socket that sends a frame over 1 MiB with 1009", async () => {
+    const c = await wsConnect(`${ws}/ws/agents/echo`);
+    await c.waitFor((f) => f.event === "connected");
+    c.send({ message: "x".repeat(1024 * 1024 + 10) });
+    expect((await c.closed).code).toBe(1009);
+  });
+
   it("keeps a live socket with ping/pong and drops a peer that stops answering pings", async () => {
     const c = await wsConnect(`${ws}/ws/agents/echo`);
     let pings = 0;

@@ -167,7 +167,7 @@ export class RunService {
   /**
    * The events after `afterIndex`: from the live run when it runs here, else from the event store,
    * following a run that another process is still running until it ends. A pause the run was since
-   * continued from does not end the replay.
+   * continued from does not end the replay; a client that already has the terminal event gets nothing.
    */
   async *events(found: FoundRun, afterIndex: number, signal?: AbortSignal): AsyncGenerator<RunEvent[]> {
     const { run, live } = found;
@@ -175,18 +175,27 @@ export class RunService {
       yield* live.subscribe(afterIndex, signal);
       return;
     }
+    const events = this.ctx.store.events;
     let last = afterIndex;
     let lastEvent: RunEvent | undefined;
     let status = run.status;
+    let endSeen = false;
     for (;;) {
-      const batch = await this.ctx.store.events.list(run.run_id, last);
+      const batch = await events.list(run.run_id, last);
       for (let i = 0; i < batch.length; i += REPLAY_BATCH) yield batch.slice(i, i + REPLAY_BATCH);
       if (batch.length) {
         lastEvent = batch[batch.length - 1];
         last = lastEvent.event_index;
       }
       if (lastEvent && endsStream(lastEvent, run.run_id, status)) return;
-      if (isFinished(status) && !batch.length) break;
+      if (isFinished(status) && !batch.length) {
+        // Nothing after the client's last event: maybe that one was the end.
+        lastEvent ??= await this.#storedAt(run.run_id, last);
+        if (lastEvent && endsStream(lastEvent, run.run_id, status)) return;
+        // Ended without its terminal event stored: give the process that ran it one more poll to store it.
+        if (endSeen) break;
+        endSeen = true;
+      }
       const nowLive = this.ctx.runs.get(run.run_id);
       if (nowLive) {
         yield* nowLive.subscribe(last, signal);
@@ -196,8 +205,21 @@ export class RunService {
       await delay(POLL_MS);
       status = (await this.ctx.store.runs.get(run.run_id))?.status ?? "ERROR";
     }
-    // The run ended without a stored terminal event (a crash, or events not kept): close the stream by its status.
-    yield terminalEventsFor((await this.ctx.store.runs.get(run.run_id)) ?? run, last + 1);
+    // A crash (or retention) left no terminal event: close the stream by the run's status, and store
+    // that ending so that every later replay ends the same way.
+    const terminal = terminalEventsFor((await this.ctx.store.runs.get(run.run_id)) ?? run, last + 1);
+    await events.append(run.run_id, terminal).catch((err: unknown) => {
+      this.ctx.logger.error({ err, run_id: run.run_id }, "could not store the closing events of a run");
+    });
+    yield terminal;
+  }
+
+  /** The stored event with this index (the last one a reattaching client has), if any. */
+  async #storedAt(runId: string, index: number): Promise<RunEvent | undefined> {
+    if (index < 0) return undefined;
+    // Only called when nothing is stored after `index`: this reads one span at most.
+    const [ev] = await this.ctx.store.events.list(runId, index - 1);
+    return ev?.event_index === index ? ev : undefined;
   }
 
   #overlay(run: RunOutput): RunOutput {
