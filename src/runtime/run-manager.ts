@@ -86,6 +86,11 @@ export class RunManager {
     });
   }
 
+  /** Whether run events are stored (for replay after the buffer or a restart). */
+  get storesEvents(): boolean {
+    return !!this.#log;
+  }
+
   /** Live runs of this process. */
   get size(): number {
     return this.#live.size;

@@ -208,9 +208,11 @@ export class RunService {
     // A crash (or retention) left no terminal event: close the stream by the run's status, and store
     // that ending so that every later replay ends the same way.
     const terminal = terminalEventsFor((await this.ctx.store.runs.get(run.run_id)) ?? run, last + 1);
-    await events.append(run.run_id, terminal).catch((err: unknown) => {
-      this.ctx.logger.error({ err, run_id: run.run_id }, "could not store the closing events of a run");
-    });
+    if (this.ctx.runs.storesEvents) {
+      await events.append(run.run_id, terminal).catch((err: unknown) => {
+        this.ctx.logger.error({ err, run_id: run.run_id }, "could not store the closing events of a run");
+      });
+    }
     yield terminal;
   }
 
