@@ -4,10 +4,38 @@ import { newId } from "../ids.js";
 import type { Message, RunEvent, RunInput, RunOptions, RunOutput } from "../run/index.js";
 import { EventFactory, cancelReason, emptyMetrics, nowSeconds } from "../run/index.js";
 import type { Store } from "../storage/index.js";
+import type { ToolContext } from "../tool/index.js";
 import type { Agent } from "./agent.js";
 import { modelLoop } from "./model-loop.js";
+import type { ModelLoopResult } from "./model-loop.js";
 import { parseStructured } from "./structured-output.js";
 import { countsAsSessionMessage, historyMessages, systemMessage } from "./system-message.js";
+
+/** What a paused agent run keeps to go on later: the prompt before its own messages (system, history). */
+export interface AgentPausedState {
+  context: Message[];
+  /** How many of the run's messages the session has counted already. */
+  counted: number;
+}
+
+/** One agent run in progress, shared by a new run and a continued one. */
+export interface AgentRunState {
+  agent: Agent;
+  run: RunOutput;
+  store: Store | undefined;
+  signal: AbortSignal;
+  events: EventFactory;
+  /** performance.now() when the run (before any pause) started. */
+  startedAt: number;
+  sessionState: Record<string, unknown>;
+  /** The prompt before the run's own messages. */
+  context: Message[];
+  /** Messages of the run the session has counted already (a continued run's earlier ones). */
+  counted: number;
+  contentSoFar: string;
+  toolContext: Omit<ToolContext, "toolCallId" | "signal">;
+  logger?: Logger;
+}
 
 /**
  * One agent run from start to end. Errors before RunStarted (the session belongs to someone else,
@@ -20,11 +48,9 @@ export async function* runAgent(
 ): AsyncGenerator<RunEvent, RunOutput> {
   const o = agent.options;
   const store = o.db ?? options.store;
-  const signal = options.signal ?? new AbortController().signal;
   const startedAt = performance.now();
   const runId = options.runId ?? newId();
   const sessionId = options.sessionId || newId();
-  const model = agent.resolvedModel();
   const modelName = agent.modelName();
   const events = new EventFactory({
     kind: "agent",
@@ -82,41 +108,92 @@ export async function* runAgent(
     ...options.sessionState,
   };
   run.session_state = sessionState;
-  let contentSoFar = "";
+  const state: AgentRunState = {
+    agent,
+    run,
+    store,
+    signal: options.signal ?? new AbortController().signal,
+    events,
+    startedAt,
+    sessionState,
+    context: [],
+    counted: 0,
+    contentSoFar: "",
+    toolContext: {
+      runId,
+      sessionId,
+      userId: run.user_id ?? undefined,
+      sessionState,
+      dependencies: options.dependencies ?? {},
+      componentId: agent.id,
+    },
+    logger: options.logger,
+  };
+  return yield* endAgentRun(
+    state,
+    (async function* () {
+      yield events.make("RunStarted", { model: modelName.id, model_provider: modelName.provider });
+      state.signal.throwIfAborted();
+      const history =
+        o.addHistoryToContext && store
+          ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
+          : [];
+      const system = systemMessage(o);
+      state.context = [...(system ? [system] : []), ...historyMessages(history)];
+      return yield* agentModelLoop(state, [...state.context, userMessage]);
+    })(),
+  );
+}
 
+/** The model loop with the agent's settings, over `conversation`. */
+export function agentModelLoop(
+  state: AgentRunState,
+  conversation: Message[],
+): AsyncGenerator<RunEvent, ModelLoopResult> {
+  const { agent, run } = state;
+  const o = agent.options;
+  return modelLoop({
+    model: agent.resolvedModel(),
+    modelName: agent.modelName(),
+    messages: conversation,
+    tools: agent.tools(),
+    toolContext: state.toolContext,
+    signal: state.signal,
+    events: state.events,
+    metrics: run.metrics,
+    startedAt: state.startedAt,
+    toolCallLimit:
+      o.toolCallLimit === undefined ? undefined : Math.max(0, o.toolCallLimit - run.metrics.tool_calls),
+    maxModelRequests: Math.max(1, (o.maxModelRequests ?? 20) - run.metrics.model_requests),
+    responseFormat: agent.responseFormat(),
+    settings: { temperature: o.temperature, maxOutputTokens: o.maxOutputTokens },
+    onContent: (delta) => (state.contentSoFar += delta),
+  });
+}
+
+/**
+ * Runs `work` (the model loop, after whatever comes first) and ends the run: completed, paused,
+ * cancelled or failed, stored, with exactly one terminal event.
+ */
+export async function* endAgentRun(
+  state: AgentRunState,
+  work: AsyncGenerator<RunEvent, ModelLoopResult>,
+): AsyncGenerator<RunEvent, RunOutput> {
+  const { run, store, signal, events, sessionState } = state;
+  const o = state.agent.options;
   try {
-    yield events.make("RunStarted", { model: modelName.id, model_provider: modelName.provider });
-    signal.throwIfAborted();
-    const history =
-      o.addHistoryToContext && store
-        ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
-        : [];
-    const system = systemMessage(o);
-    const result = yield* modelLoop({
-      model,
-      modelName,
-      messages: [...(system ? [system] : []), ...historyMessages(history), userMessage],
-      tools: agent.tools(),
-      toolContext: {
-        runId,
-        sessionId,
-        userId: run.user_id ?? undefined,
-        sessionState,
-        dependencies: options.dependencies ?? {},
-        componentId: agent.id,
-      },
-      signal,
-      events,
-      metrics: run.metrics,
-      startedAt,
-      toolCallLimit: o.toolCallLimit,
-      maxModelRequests: o.maxModelRequests ?? 20,
-      responseFormat: agent.responseFormat(),
-      settings: { temperature: o.temperature, maxOutputTokens: o.maxOutputTokens },
-      onContent: (delta) => (contentSoFar += delta),
-    });
+    const result = yield* work;
     run.messages.push(...result.messages);
-    run.tools = result.tools;
+    run.tools.push(...result.tools);
+    if (result.paused) {
+      run.content = result.content;
+      finishRun(run, "PAUSED", null, state.startedAt);
+      run.paused_state = { context: state.context, counted: countMessages(run) } satisfies AgentPausedState;
+      if (store)
+        await store.runs.finish(run, { session_state: sessionState, messages_added: newMessages(state) });
+      yield events.make("RunPaused", { tools: result.paused });
+      return run;
+    }
     if (o.outputSchema) {
       run.content = parseStructured(o.outputSchema, result.content);
       run.content_type = "json";
@@ -125,12 +202,9 @@ export async function* runAgent(
     }
     yield events.make("RunContentCompleted", {});
     signal.throwIfAborted();
-    finishRun(run, "COMPLETED", null, startedAt);
+    finishRun(run, "COMPLETED", null, state.startedAt);
     if (store)
-      await store.runs.finish(run, {
-        session_state: sessionState,
-        messages_added: run.messages.filter(countsAsSessionMessage).length,
-      });
+      await store.runs.finish(run, { session_state: sessionState, messages_added: newMessages(state) });
     yield events.make("RunCompleted", {
       content: run.content,
       content_type: run.content_type,
@@ -140,16 +214,17 @@ export async function* runAgent(
     return run;
   } catch (err) {
     const cancelled = signal.aborted;
-    if (contentSoFar && run.messages.length === 1)
+    const contentSoFar = state.contentSoFar;
+    if (contentSoFar && run.messages[run.messages.length - 1]?.role !== "assistant")
       run.messages.push({ role: "assistant", content: contentSoFar, created_at: nowSeconds() });
     if (run.status === "RUNNING" || run.status === "COMPLETED") run.content = run.content || contentSoFar;
     finishRun(
       run,
       cancelled ? "CANCELLED" : "ERROR",
       cancelled ? cancelReason(signal) : errorMessage(err),
-      startedAt,
+      state.startedAt,
     );
-    await persistEnd(store, run, options.logger);
+    await persistEnd(store, run, newMessages(state), state.logger);
     if (cancelled) {
       yield events.make("RunCancelled", { reason: run.error! });
       yield events.make("RunCompleted", {
@@ -168,6 +243,15 @@ export async function* runAgent(
   }
 }
 
+function countMessages(run: RunOutput): number {
+  return run.messages.filter(countsAsSessionMessage).length;
+}
+
+/** The run's messages the session has not counted yet. */
+function newMessages(state: AgentRunState): number {
+  return countMessages(state.run) - state.counted;
+}
+
 function finishRun(
   run: RunOutput,
   status: RunOutput["status"],
@@ -178,13 +262,14 @@ function finishRun(
   run.error = error;
   run.metrics.time = (performance.now() - startedAt) / 1000;
   run.updated_at = nowSeconds();
+  if (status !== "PAUSED") delete run.paused_state;
 }
 
 /** Stores a run that ended badly (its session state is left as it was); a failing db is logged, never allowed to hide the terminal event. */
-async function persistEnd(store: Store | undefined, run: RunOutput, logger?: Logger) {
+async function persistEnd(store: Store | undefined, run: RunOutput, messagesAdded: number, logger?: Logger) {
   if (!store) return;
   try {
-    await store.runs.finish(run, { messages_added: run.messages.filter(countsAsSessionMessage).length });
+    await store.runs.finish(run, { messages_added: messagesAdded });
   } catch (err) {
     logger?.error({ err, run_id: run.run_id }, "could not store the end of a run");
   }

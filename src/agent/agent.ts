@@ -1,5 +1,13 @@
 import type { JSONSchema7, LanguageModelV3 } from "@ai-sdk/provider";
-import type { ComponentInfo, RunInput, RunOptions, RunPolicy, Runnable } from "../run/index.js";
+import type {
+  ComponentInfo,
+  RunInput,
+  RunOptions,
+  RunOutput,
+  RunPolicy,
+  RunResolution,
+  Runnable,
+} from "../run/index.js";
 import { RunStream } from "../run/index.js";
 import { describeModel } from "../model/spec.js";
 import { resolveModel } from "../model/router.js";
@@ -7,9 +15,11 @@ import type { Store } from "../storage/index.js";
 import type { Tool } from "../tool/index.js";
 import { flattenTools } from "../tool/index.js";
 import type { AgentOptions } from "./agent-options.js";
+import { continueAgent } from "./agent-continue.js";
 import { runAgent } from "./agent-run.js";
 import { slugify } from "./slug.js";
 import { responseSchema } from "./structured-output.js";
+import { resolvePausedTools } from "./tool-resolution.js";
 
 /**
  * An agent: a model, instructions and tools. Constructing one only keeps the options;
@@ -44,6 +54,20 @@ export class Agent implements Runnable {
   /** Runs the agent: iterate the stream for events, or `await agent.run(msg).collect()` for the output. */
   run(input: string | RunInput, options: RunOptions = {}): RunStream {
     return new RunStream(runAgent(this, typeof input === "string" ? { message: input } : input, options));
+  }
+
+  /**
+   * Continues a run that paused for tools needing the user: `resolution.tools` are the paused
+   * tool calls with `confirmed`, `user_input_schema` values or an external `result` filled in.
+   * Throws at once (400/422) when the resolution does not fit the paused calls.
+   */
+  continueRun(paused: RunOutput, resolution: RunResolution, options: RunOptions = {}): RunStream {
+    const resolved = resolvePausedTools(
+      paused,
+      resolution.tools,
+      new Map(this.tools().map((t) => [t.name, t])),
+    );
+    return new RunStream(continueAgent(this, paused, resolved, options));
   }
 
   /** The model object, resolved from a "provider:model" string on first use. */

@@ -18,7 +18,8 @@ import { addUsage, nowSeconds } from "../run/index.js";
 import type { Tool, ToolContext } from "../tool/index.js";
 import { abortable } from "./abortable.js";
 import { toModelPrompt } from "./prompt.js";
-import { runToolCalls } from "./tool-runner.js";
+import { pausedExecution, pausesBefore } from "./tool-pause.js";
+import { parseArgs, runToolCalls } from "./tool-runner.js";
 import type { ToolCallRequest } from "./tool-runner.js";
 
 export interface ModelLoopInput {
@@ -42,11 +43,14 @@ export interface ModelLoopInput {
 }
 
 export interface ModelLoopResult {
-  /** The final answer's text. */
+  /** The final answer's text (when paused: the text so far). */
   content: string;
   /** Messages this loop added: assistant turns and tool results. */
   messages: Message[];
+  /** Tool calls made, and the paused ones (result null). */
   tools: ToolExecution[];
+  /** Set when the model called tools that need the user first: the run pauses with these. */
+  paused?: ToolExecution[];
 }
 
 /**
@@ -86,9 +90,14 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
     const calls: ToolCallRequest[] = [];
     let usage: LanguageModelV3Usage | undefined;
     const reader = stream.getReader();
+    // One listener per request, not per chunk: cancelling the reader ends a pending read at once,
+    // and the provider's stream is told to stop even if the model ignores the signal.
+    const stop = () => void reader.cancel(signal.reason).catch(() => {});
+    signal.addEventListener("abort", stop, { once: true });
     try {
       for (;;) {
-        const { done, value } = await abortable(reader.read(), signal);
+        const { done, value } = await reader.read();
+        signal.throwIfAborted();
         if (done) break;
         const part: LanguageModelV3StreamPart = value;
         switch (part.type) {
@@ -118,6 +127,7 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
         }
       }
     } finally {
+      signal.removeEventListener("abort", stop);
       reader.releaseLock();
     }
 
@@ -146,8 +156,12 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
     conversation.push(assistant);
     added.push(assistant);
 
+    // Calls of tools that need the user wait; the others run now, and the run pauses after them.
+    const paused = calls
+      .filter((c) => pausesBefore(toolsByName.get(c.name)))
+      .map((c) => pausedExecution(c, toolsByName.get(c.name)!, parseArgs(c.input)));
     const outcomes = yield* runToolCalls({
-      calls,
+      calls: paused.length ? calls.filter((c) => !paused.some((p) => p.tool_call_id === c.id)) : calls,
       tools: toolsByName,
       context: input.toolContext,
       signal,
@@ -160,6 +174,7 @@ export async function* modelLoop(input: ModelLoopInput): AsyncGenerator<RunEvent
       conversation.push(o.message);
       added.push(o.message);
     }
+    if (paused.length) return { content: text, messages: added, tools: [...executions, ...paused], paused };
     const stopper = outcomes.find((o) => o.stop);
     if (stopper) {
       content = stopper.execution.result ?? "";

@@ -111,7 +111,8 @@ async function runOne(
   };
 }
 
-function parseArgs(text: string): Record<string, unknown> {
+/** The model's argument text as an object (a non-object value is wrapped, unparseable text kept raw). */
+export function parseArgs(text: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text || "{}");
     return value && typeof value === "object" && !Array.isArray(value) ? value : { value };
@@ -120,7 +121,8 @@ function parseArgs(text: string): Record<string, unknown> {
   }
 }
 
-function stringify(value: unknown): string {
+/** A tool's return value as the text the model sees. */
+export function stringify(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "";
   try {

@@ -3,7 +3,7 @@ import pino from "pino";
 import type { Logger } from "pino";
 import { slugify } from "../agent/slug.js";
 import type { Runnable } from "../run/index.js";
-import { RunManager } from "../runtime/index.js";
+import { RetentionSweeper, RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import { PostgresDb, SqliteDb } from "../storage/index.js";
@@ -42,6 +42,12 @@ export interface AgentOSOptions {
   bus?: RunBus;
   /** Keep run events for replay. Default true. */
   storeEvents?: boolean;
+  /** Events of a live run kept in memory for its readers; older ones are read back from the store. Default 10,000. */
+  eventBufferSize?: number;
+  /** How long the events of an ended run stay replayable, in hours. Default 24 (AGENTOS_EVENT_RETENTION_HOURS). */
+  eventRetentionHours?: number;
+  /** How long an Idempotency-Key of a run request is remembered, in hours. Default 24 (AGENTOS_IDEMPOTENCY_KEY_HOURS). */
+  idempotencyKeyHours?: number;
   /** Where settings not given here come from. Default process.env. */
   env?: Env;
 }
@@ -63,6 +69,8 @@ export class AgentOS {
   readonly components: ComponentRegistry;
   readonly store: Store;
   readonly runs: RunManager;
+  /** Deletes expired run events and idempotency keys while the OS runs. */
+  readonly retention: RetentionSweeper;
   readonly config: EnvConfig;
   readonly logger: Logger;
   #options: AgentOSOptions;
@@ -90,6 +98,12 @@ export class AgentOS {
       bus: options.bus,
       logger: this.logger,
       storeEvents: options.storeEvents,
+      bufferSize: options.eventBufferSize,
+    });
+    this.retention = new RetentionSweeper({
+      store: this.store,
+      eventRetentionMs: (options.eventRetentionHours ?? this.config.eventRetentionHours) * 3_600_000,
+      logger: this.logger,
     });
   }
 
@@ -135,6 +149,7 @@ export class AgentOS {
       await this.runs.drain(this.config.drainSeconds * 1000);
       const started = await this.#started?.catch(() => undefined);
       await started?.app.close();
+      await this.retention.stop();
       await this.runs.close();
       await this.runs.bus.close();
       await this.store.close();
@@ -151,6 +166,7 @@ export class AgentOS {
         { runs: failed.length },
         "runs left unfinished by a previous process were marked ERROR",
       );
+    this.retention.start();
     const auth = o.auth ?? new OpenAuthenticator();
     if (auth.mode === "none")
       this.logger.warn("no authentication configured: every caller may use every route");
@@ -168,6 +184,7 @@ export class AgentOS {
           maxFiles: o.limits?.maxFiles ?? 20,
         },
         keepAliveMs: o.sseKeepAliveMs ?? this.config.keepAliveMs,
+        idempotencyKeyTtlMs: (o.idempotencyKeyHours ?? this.config.idempotencyKeyHours) * 3_600_000,
         docs: o.docs ?? this.config.docs,
         availableModels: o.availableModels ?? [
           ...new Set(

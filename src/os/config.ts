@@ -11,6 +11,8 @@ export interface EnvConfig {
   keepAliveMs: number;
   docs: boolean;
   drainSeconds: number;
+  eventRetentionHours: number;
+  idempotencyKeyHours: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -27,6 +29,8 @@ export function readEnvConfig(env: Env): EnvConfig {
     keepAliveMs: int(env, "AGENTOS_SSE_KEEPALIVE_MS", 15_000, 100),
     docs: bool(env, "AGENTOS_DOCS", true),
     drainSeconds: int(env, "AGENTOS_DRAIN_SECONDS", 30, 0),
+    eventRetentionHours: int(env, "AGENTOS_EVENT_RETENTION_HOURS", 24, 1),
+    idempotencyKeyHours: int(env, "AGENTOS_IDEMPOTENCY_KEY_HOURS", 24, 1),
   };
 }
 

@@ -110,6 +110,25 @@ export function isTerminalEvent(ev: { event: string; run_id: string }, rootRunId
   return ev.run_id === rootRunId && TERMINAL.has(ev.event);
 }
 
+const PAUSE = new Set(["RunPaused", "TeamRunPaused", "WorkflowPaused"]);
+
+/** True for a pause event of `rootRunId`: it ends the stream until the run is continued. */
+export function isPauseEvent(ev: { event: string; run_id: string }, rootRunId: string): boolean {
+  return ev.run_id === rootRunId && PAUSE.has(ev.event);
+}
+
+/**
+ * True when `ev` ends what a reader of the stream of `rootRunId` can get: a terminal event,
+ * except a pause the run has since been continued from (its stream goes on after it).
+ */
+export function endsStream(
+  ev: { event: string; run_id: string },
+  rootRunId: string,
+  status: string,
+): boolean {
+  return isTerminalEvent(ev, rootRunId) && !(isPauseEvent(ev, rootRunId) && status !== "PAUSED");
+}
+
 /** The event name for a component kind: agent names as they are, team names prefixed. */
 export function eventName(kind: ComponentKind, name: AgentEventName): string {
   return kind === "team" ? `Team${name}` : name;

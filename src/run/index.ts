@@ -9,3 +9,4 @@ export * from "./output.js";
 export * from "./run-stream.js";
 export * from "./runnable.js";
 export * from "./cancel.js";
+export * from "./terminal-events.js";

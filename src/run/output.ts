@@ -43,6 +43,8 @@ export interface RunOutput {
   references?: unknown[];
   created_at: number;
   updated_at: number;
+  /** What the component needs to continue a paused run (its own format; in no API shape). */
+  paused_state?: Record<string, unknown>;
 }
 
 /** The component id of a run, whatever its kind. */

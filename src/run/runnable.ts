@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ComponentKind } from "./events.js";
 import type { WorkflowContext } from "./event-factory.js";
 import type { Media } from "./media.js";
+import type { RunOutput } from "./output.js";
 import type { RunStream } from "./run-stream.js";
 import type { Store } from "../storage/store.js";
 
@@ -33,6 +34,23 @@ export interface RunOptions {
   store?: Store;
   parent?: ParentRun;
   logger?: Logger;
+}
+
+/** A paused tool call as the caller sends it back: its id and the resolution. Other keys are ignored. */
+export interface ToolResolution {
+  tool_call_id: string;
+  /** For a tool that requires confirmation: true runs it, false tells the model it was rejected. */
+  confirmed?: boolean | null;
+  confirmation_note?: string | null;
+  /** For a tool that requires user input: the fields of the paused call's schema, with their values. */
+  user_input_schema?: { name: string; value: unknown }[] | null;
+  /** For an externally executed tool: its result (text, or any JSON value). */
+  result?: unknown;
+}
+
+/** What the caller decided for a paused run. */
+export interface RunResolution {
+  tools: ToolResolution[];
 }
 
 /** How an OS treats a component's runs. */
@@ -73,5 +91,11 @@ export interface Runnable {
   readonly name: string;
   readonly runPolicy: RunPolicy;
   run(input: string | RunInput, options?: RunOptions): RunStream;
+  /**
+   * Continues a paused run with the caller's resolution. Checks the resolution when called (a bad one
+   * throws a ValidationError or BadRequestError) and runs when the stream is iterated. Components that
+   * never pause leave it out.
+   */
+  continueRun?(paused: RunOutput, resolution: RunResolution, options?: RunOptions): RunStream;
   info(): ComponentInfo;
 }

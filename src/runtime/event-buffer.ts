@@ -2,16 +2,31 @@ import type { RunEvent } from "../run/index.js";
 
 /**
  * The recent events of one live run, numbered by event_index. Bounded: past `capacity`, the oldest
- * are dropped from memory (they stay in the event store). Readers wait for more without polling.
+ * are dropped from memory, but only once the event store has them (`stored`), so that a reader who
+ * falls behind finds them there. Readers wait for more without polling.
  */
 export class EventBuffer {
   #events: RunEvent[] = [];
   /** event_index of #events[0]. */
-  #first = 0;
+  #first: number;
+  /** Events up to this index may leave memory: the store has them (or will never get them). */
+  #droppable: number;
   #closed = false;
   #waiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  constructor(readonly capacity = 10_000) {}
+  /**
+   * @param capacity events kept in memory once stored
+   * @param firstIndex the index of the first event (a continued run's stream goes on from its pause)
+   * @param persisted whether events are stored; if not, they leave memory as soon as the buffer is full
+   */
+  constructor(
+    readonly capacity = 10_000,
+    firstIndex = 0,
+    persisted = true,
+  ) {
+    this.#first = firstIndex;
+    this.#droppable = persisted ? firstIndex - 1 : Number.POSITIVE_INFINITY;
+  }
 
   get closed(): boolean {
     return this.#closed;
@@ -24,6 +39,10 @@ export class EventBuffer {
   get nextIndex(): number {
     return this.#first + this.#events.length;
   }
+  /** Events held in memory. */
+  get size(): number {
+    return this.#events.length;
+  }
   get last(): RunEvent | undefined {
     return this.#events[this.#events.length - 1];
   }
@@ -31,18 +50,22 @@ export class EventBuffer {
   push(ev: RunEvent): void {
     if (this.#closed) throw new Error("EventBuffer is closed");
     this.#events.push(ev);
-    if (this.#events.length > this.capacity) {
-      const drop = this.#events.length - this.capacity;
-      this.#events.splice(0, drop);
-      this.#first += drop;
-    }
+    this.#trim();
     this.#wake();
   }
 
-  /** Events with index >= `from` that are still in memory. */
-  from(from: number): RunEvent[] {
+  /** The event store has every event up to `index`: they may leave memory. */
+  stored(index: number): void {
+    if (index <= this.#droppable) return;
+    this.#droppable = index;
+    this.#trim();
+  }
+
+  /** Up to `max` events with index >= `from` that are still in memory. */
+  from(from: number, max = Number.POSITIVE_INFINITY): RunEvent[] {
     const start = Math.max(0, from - this.#first);
-    return start >= this.#events.length ? [] : this.#events.slice(start);
+    if (start >= this.#events.length) return [];
+    return this.#events.slice(start, Math.min(this.#events.length, start + max));
   }
 
   all(): RunEvent[] {
@@ -63,6 +86,15 @@ export class EventBuffer {
       this.#waiter = { promise, resolve };
     }
     return this.#waiter.promise;
+  }
+
+  #trim(): void {
+    const excess = this.#events.length - this.capacity;
+    if (excess <= 0) return;
+    const drop = Math.min(excess, this.#droppable - this.#first + 1);
+    if (drop <= 0) return;
+    this.#events.splice(0, drop);
+    this.#first += drop;
   }
 
   #wake(): void {

@@ -9,15 +9,26 @@ import type { RunEventStore } from "../storage/index.js";
 export class EventLog {
   #pending = new Map<string, RunEvent[]>();
   #count = 0;
+  #writing = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
+  /**
+   * @param onWritten told, per run, the last index of each batch once its write is over (stored,
+   * or failed and logged): those events need not stay in memory for late readers any more.
+   */
   constructor(
     private readonly store: RunEventStore,
     private readonly logger?: Logger,
+    private readonly onWritten?: (runId: string, lastIndex: number) => void,
     private readonly intervalMs = 100,
     private readonly maxBatch = 500,
   ) {}
+
+  /** Events added and not yet written (pending, or being written). */
+  get backlog(): number {
+    return this.#count + this.#writing;
+  }
 
   /** Adds an event of the stream of `runId`. */
   add(runId: string, ev: RunEvent): void {
@@ -35,8 +46,10 @@ export class EventLog {
       this.#timer = undefined;
     }
     const batch = this.#pending;
+    const size = this.#count;
     this.#pending = new Map();
     this.#count = 0;
+    this.#writing += size;
     this.#flushing = this.#flushing.then(async () => {
       await Promise.all(
         [...batch].map(async ([runId, events]) => {
@@ -45,8 +58,10 @@ export class EventLog {
           } catch (err) {
             this.logger?.error({ err, run_id: runId, events: events.length }, "could not store run events");
           }
+          this.onWritten?.(runId, events[events.length - 1].event_index);
         }),
       );
+      this.#writing -= size;
     });
     return this.#flushing;
   }

@@ -12,7 +12,16 @@ export interface LiveRunInit {
   background: boolean;
   bufferSize: number;
   events: RunEventStore;
+  /** Whether the events are stored (late readers find them there). Default true. */
+  persisted?: boolean;
+  /** A continued run's stream goes on from the index after its pause. Default 0. */
+  firstIndex?: number;
+  /** Epoch seconds; a continued run keeps its own. */
+  createdAt?: number;
 }
+
+/** At most this many events go to a reader at once, so that one write stays small. */
+const MAX_BATCH = 500;
 
 /** A run in progress in this process: its cancel switch, its recent events and its outcome. */
 export class LiveRun {
@@ -27,9 +36,11 @@ export class LiveRun {
   readonly output: Promise<RunOutput>;
   /** Resolves with the first event; rejects if the run failed before producing any (an ordinary error response). */
   readonly started: Promise<void>;
+  /** The index of this live run's first event (after a pause, where the continued stream resumes). */
+  readonly firstIndex: number;
   status: RunStatus = "PENDING";
   contentSoFar = "";
-  readonly createdAt = nowSeconds();
+  readonly createdAt: number;
   readonly #events: RunEventStore;
   #resolveOutput!: (o: RunOutput) => void;
   #rejectOutput!: (e: unknown) => void;
@@ -43,7 +54,9 @@ export class LiveRun {
     this.component = init.component;
     this.input = init.input;
     this.background = init.background;
-    this.buffer = new EventBuffer(init.bufferSize);
+    this.firstIndex = init.firstIndex ?? 0;
+    this.createdAt = init.createdAt ?? nowSeconds();
+    this.buffer = new EventBuffer(init.bufferSize, this.firstIndex, init.persisted ?? true);
     this.#events = init.events;
     this.output = new Promise((res, rej) => ((this.#resolveOutput = res), (this.#rejectOutput = rej)));
     this.started = new Promise((res, rej) => ((this.#resolveStarted = res), (this.#rejectStarted = rej)));
@@ -56,6 +69,10 @@ export class LiveRun {
   }
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+  /** True once the run produced its terminal event (or failed): nothing more will be pushed. */
+  get ended(): boolean {
+    return this.buffer.closed;
   }
 
   cancel(reason = "Run cancelled"): void {
@@ -96,9 +113,14 @@ export class LiveRun {
     };
   }
 
-  /** @internal the RunManager feeds the component's events in. */
-  push(ev: RunEvent): void {
-    if (this.buffer.nextIndex === 0) {
+  /**
+   * @internal the RunManager feeds the component's events in. Each gets the next index of this
+   * stream, whatever the component numbered it, so ids stay unique and increasing. Returns the event as pushed.
+   */
+  push(ev: RunEvent): RunEvent {
+    const index = this.buffer.nextIndex;
+    if (ev.event_index !== index) ev = { ...ev, event_index: index } as RunEvent;
+    if (index === this.firstIndex) {
       this.status = "RUNNING";
       this.#resolveStarted();
     }
@@ -110,6 +132,7 @@ export class LiveRun {
       this.contentSoFar += ev.content;
     }
     this.buffer.push(ev);
+    return ev;
   }
 
   /** @internal */
@@ -130,19 +153,21 @@ export class LiveRun {
 
   /**
    * The events after `afterIndex`, in batches, then live ones as they come, until the terminal event.
-   * Events already dropped from memory are read from the event store.
+   * Events no longer in memory (or from before a pause) are read from the event store. Ends early
+   * when `signal` aborts (the reader left), so an abandoned reader holds nothing while the run is quiet.
    */
-  async *subscribe(afterIndex = -1): AsyncGenerator<RunEvent[]> {
+  async *subscribe(afterIndex = -1, signal?: AbortSignal): AsyncGenerator<RunEvent[]> {
     let next = afterIndex + 1;
+    const left = signal && abortedPromise(signal);
     for (;;) {
+      if (signal?.aborted) return;
       if (next < this.buffer.firstIndex) {
-        const stored = (await this.#events.list(this.runId, next - 1)).filter(
-          (e) => e.event_index < this.buffer.firstIndex,
-        );
-        if (stored.length) yield stored;
-        next = this.buffer.firstIndex;
+        const upTo = this.buffer.firstIndex;
+        const stored = (await this.#events.list(this.runId, next - 1)).filter((e) => e.event_index < upTo);
+        for (let i = 0; i < stored.length; i += MAX_BATCH) yield stored.slice(i, i + MAX_BATCH);
+        next = upTo;
       }
-      const batch = this.buffer.from(next);
+      const batch = this.buffer.from(next, MAX_BATCH);
       if (batch.length) {
         next = batch[batch.length - 1].event_index + 1;
         yield batch;
@@ -150,7 +175,14 @@ export class LiveRun {
         continue;
       }
       if (this.buffer.closed) return;
-      await this.buffer.changed();
+      await (left ? Promise.race([this.buffer.changed(), left]) : this.buffer.changed());
     }
   }
+}
+
+function abortedPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
 }

@@ -9,10 +9,11 @@ export interface RunBus {
   onCancel(handler: (runId: string, reason: string) => void): () => void;
   /**
    * Waits for this run's turn on the session (runs of one session never overlap) and returns the
-   * function that ends the turn. Rejects with the signal's reason if it aborts while waiting.
+   * function that ends the turn. If the signal aborts while it waits, it resolves at once (leaving
+   * the line): the run then only records its cancellation.
    */
   acquireSession(sessionId: string, runId: string, signal: AbortSignal): Promise<() => void>;
-  /** Runs that hold or wait for the session's turn, oldest first. */
+  /** Runs that hold or wait for the session's turn, oldest first (the session policies consult it). */
   sessionRuns(sessionId: string): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -1,9 +1,18 @@
 import type { Logger } from "pino";
 import { ConflictError, UnavailableError, errorMessage } from "../errors.js";
 import { newId } from "../ids.js";
-import type { RunEvent, RunInput, RunOutput, Runnable } from "../run/index.js";
-import { EventFactory, isTerminalEvent, nowSeconds } from "../run/index.js";
+import type {
+  RunEvent,
+  RunInput,
+  RunOptions,
+  RunOutput,
+  RunResolution,
+  RunStream,
+  Runnable,
+} from "../run/index.js";
+import { cancelReason, isTerminalEvent, nowSeconds, terminalEventsFor } from "../run/index.js";
 import type { Store } from "../storage/index.js";
+import { CancelIntents } from "./cancel-intents.js";
 import { EventLog } from "./event-log.js";
 import { LiveRun } from "./live-run.js";
 import type { RunBus } from "./run-bus.js";
@@ -21,6 +30,13 @@ export interface RunRequest {
   dependencies?: Record<string, unknown>;
   /** Store the run as PENDING before returning (for 202 answers). */
   background?: boolean;
+}
+
+export interface ContinueRequest {
+  component: Runnable;
+  /** The paused run as stored. */
+  run: RunOutput;
+  resolution: RunResolution;
 }
 
 export interface RunManagerOptions {
@@ -42,9 +58,11 @@ export class RunManager {
   readonly bus: RunBus;
   #live = new Map<string, LiveRun>();
   #bySession = new Map<string, Set<LiveRun>>();
+  #intents = new CancelIntents();
   #log: EventLog | undefined;
   #logger?: Logger;
   #bufferSize: number;
+  #maxBacklog: number;
   #unsubscribeCancel: () => void;
   #accepting = true;
 
@@ -53,8 +71,24 @@ export class RunManager {
     this.bus = options.bus ?? new LocalRunBus();
     this.#logger = options.logger;
     this.#bufferSize = options.bufferSize ?? 10_000;
-    this.#log = options.storeEvents === false ? undefined : new EventLog(this.store.events, options.logger);
-    this.#unsubscribeCancel = this.bus.onCancel((runId, reason) => this.#live.get(runId)?.cancel(reason));
+    this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
+    this.#log =
+      options.storeEvents === false
+        ? undefined
+        : new EventLog(this.store.events, options.logger, (runId, last) =>
+            this.#live.get(runId)?.buffer.stored(last),
+          );
+    this.#unsubscribeCancel = this.bus.onCancel((runId, reason) => {
+      const live = this.#live.get(runId);
+      // A run not (yet) live here keeps the intent: it is cancelled the moment it registers.
+      if (live && !live.ended) live.cancel(reason);
+      else if (!live) this.#intents.add(runId, reason);
+    });
+  }
+
+  /** Whether run events are stored (for replay after the buffer or a restart). */
+  get storesEvents(): boolean {
+    return !!this.#log;
   }
 
   /** Live runs of this process. */
@@ -76,44 +110,93 @@ export class RunManager {
    * `reject` throws ConflictError while the session has a live run, `interrupt` cancels it first.
    */
   async start(req: RunRequest): Promise<LiveRun> {
-    if (!this.#accepting) throw new UnavailableError("The server is shutting down and accepts no new runs");
-    const sessionId = req.sessionId || newId();
-    const active = this.#bySession.get(sessionId);
-    if (active?.size) {
-      const policy = req.component.runPolicy.concurrentRuns;
-      if (policy === "reject")
-        throw new ConflictError(`Session '${sessionId}' already has a run in progress`);
-      if (policy === "interrupt")
-        for (const r of active) r.cancel("Interrupted by a newer run on the same session");
-    }
+    this.#checkAccepting();
     const live = new LiveRun({
       runId: req.runId ?? newId(),
-      sessionId,
+      sessionId: req.sessionId || newId(),
       userId: req.userId ?? null,
       component: req.component,
       input: req.input,
       background: req.background ?? false,
       bufferSize: this.#bufferSize,
       events: this.store.events,
+      persisted: !!this.#log,
     });
-    if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
-    this.#register(live);
-    void this.#execute(live, req);
+    await this.#admit(live, async () => {
+      if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
+    });
+    const options = this.#runOptions(live, req);
+    void this.#execute(live, () => req.component.run(req.input, options));
+    return live;
+  }
+
+  /**
+   * Continues a paused run: checks the resolution, moves the run from PAUSED to RUNNING in one
+   * conditional update (of two concurrent continues, one wins; the other gets ConflictError), and
+   * runs the continuation under the session policy. Its events go on from the pause's index.
+   */
+  async continue(req: ContinueRequest): Promise<LiveRun> {
+    this.#checkAccepting();
+    const { component, run } = req;
+    if (run.status !== "PAUSED") throw notPaused(run.run_id, run.status);
+    if (!component.continueRun)
+      throw new ConflictError(
+        `Run '${run.run_id}' cannot be continued: its ${component.kind} does not pause`,
+      );
+    const current = this.#live.get(run.run_id);
+    if (current && !current.ended) throw notPaused(run.run_id, current.status);
+    // The pause's own events may still be on their way to the store.
+    await this.#log?.flush();
+    const live = new LiveRun({
+      runId: run.run_id,
+      sessionId: run.session_id,
+      userId: run.user_id,
+      component,
+      input: { message: run.input.input_content, ...(run.input.media ? { media: run.input.media } : {}) },
+      background: false,
+      bufferSize: this.#bufferSize,
+      events: this.store.events,
+      persisted: !!this.#log,
+      firstIndex: (await this.store.events.lastIndex(run.run_id)) + 1,
+      createdAt: run.created_at,
+    });
+    const stream = component.continueRun(run, req.resolution, this.#runOptions(live, {}));
+    await this.#admit(live, async () => {
+      const claimed = await this.store.runs.transition(run.run_id, "PAUSED", "RUNNING");
+      if (!claimed) throw notPaused(run.run_id, (await this.store.runs.get(run.run_id))?.status);
+    });
+    void this.#execute(live, () => stream);
     return live;
   }
 
   /**
    * Cancels a run wherever it runs. Returns false when the run is not live here and the
-   * bus was told instead (the intent reaches the process that runs it).
+   * bus was told instead (the intent reaches the process that runs it, or waits for it to start).
    */
   async cancel(runId: string, reason = "Run cancelled by request"): Promise<boolean> {
     const live = this.#live.get(runId);
-    if (live) {
+    if (live && !live.ended) {
       live.cancel(reason);
       return true;
     }
+    if (live) return false;
     await this.bus.publishCancel(runId, reason);
     return false;
+  }
+
+  /**
+   * Cancels a paused run (it can no longer be continued) and closes its stream with RunCancelled and
+   * RunCompleted. Returns the run as it ends, or undefined when it was no longer paused.
+   */
+  async cancelPaused(run: RunOutput, reason = "Run cancelled by request"): Promise<RunOutput | undefined> {
+    if (!(await this.store.runs.transition(run.run_id, "PAUSED", "CANCELLED"))) return undefined;
+    const ended: RunOutput = { ...run, status: "CANCELLED", error: reason, updated_at: nowSeconds() };
+    delete ended.paused_state;
+    await this.store.runs.save(ended);
+    await this.#log?.flush();
+    const first = (await this.store.events.lastIndex(run.run_id)) + 1;
+    if (this.#log) await this.store.events.append(run.run_id, terminalEventsFor(ended, first));
+    return ended;
   }
 
   /** Stops accepting runs (shutdown). */
@@ -137,23 +220,80 @@ export class RunManager {
     await this.#log?.flush();
   }
 
-  async #execute(live: LiveRun, req: RunRequest): Promise<void> {
+  #checkAccepting(): void {
+    if (!this.#accepting) throw new UnavailableError("The server is shutting down and accepts no new runs");
+  }
+
+  /**
+   * Applies the session policy and registers the run, then runs `prepare` (storing it); on any refusal
+   * the run is unregistered and nothing of it stays. The check of this process's runs and the
+   * registration happen in one step, so two requests here can never both pass `reject`.
+   */
+  async #admit(live: LiveRun, prepare: () => Promise<void>): Promise<void> {
+    const existing = this.#live.get(live.runId);
+    if (existing && !existing.ended) throw new ConflictError(`Run '${live.runId}' is already running`);
+    const policy = live.component.runPolicy.concurrentRuns;
+    const local = this.forSession(live.sessionId).filter((r) => !r.ended);
+    if (local.length && policy === "reject") throw busy(live.sessionId);
+    this.#register(live);
+    try {
+      if (policy !== "queue") {
+        // Runs of the session in other processes (a shared bus), besides the ones known here.
+        const known = new Set([live.runId, ...local.map((r) => r.runId)]);
+        const elsewhere = (await this.bus.sessionRuns(live.sessionId)).filter((id) => !known.has(id));
+        if (policy === "reject" && elsewhere.length) throw busy(live.sessionId);
+        if (policy === "interrupt") {
+          const reason = "Interrupted by a newer run on the same session";
+          for (const r of local) r.cancel(reason);
+          await Promise.all(elsewhere.map((id) => this.bus.publishCancel(id, reason)));
+        }
+      }
+      await prepare();
+    } catch (err) {
+      this.#unregister(live);
+      throw err;
+    }
+    const intent = this.#intents.take(live.runId);
+    if (intent !== undefined) live.cancel(intent);
+  }
+
+  #runOptions(live: LiveRun, req: Partial<RunRequest>): RunOptions {
+    return {
+      runId: live.runId,
+      sessionId: live.sessionId,
+      userId: live.userId ?? undefined,
+      sessionState: req.sessionState,
+      metadata: req.metadata,
+      dependencies: req.dependencies,
+      signal: live.signal,
+      store: this.store,
+      logger: this.#logger,
+    };
+  }
+
+  async #execute(live: LiveRun, open: () => RunStream): Promise<void> {
     let release: (() => void) | undefined;
     try {
-      release = await this.bus.acquireSession(live.sessionId, live.runId, live.signal);
-      const stream = live.component.run(live.input, {
-        runId: live.runId,
-        sessionId: live.sessionId,
-        userId: live.userId ?? undefined,
-        sessionState: req.sessionState,
-        metadata: req.metadata,
-        dependencies: req.dependencies,
-        signal: live.signal,
-        store: this.store,
-        logger: this.#logger,
-      });
-      for await (const ev of stream) this.#emit(live, ev);
-      live.settle(await stream.output);
+      release = await this.bus
+        .acquireSession(live.sessionId, live.runId, live.signal)
+        .catch((err: unknown) => {
+          if (live.signal.aborted) return undefined;
+          throw err;
+        });
+      if (live.signal.aborted) {
+        await this.#cancelBeforeStart(live);
+      } else {
+        const stream = open();
+        for await (const ev of stream) {
+          this.#emit(live, ev);
+          // A burst faster than the store: the run waits for the store (never for readers), so memory stays bounded.
+          if (this.#log && this.#log.backlog > this.#maxBacklog) await this.#log.flush();
+        }
+        const output = await stream.output;
+        // A paused run is continued from where its stored events end: store them before anyone can ask.
+        if (output.status === "PAUSED") await this.#log?.flush();
+        live.settle(output);
+      }
     } catch (err) {
       await this.#failed(live, err);
     } finally {
@@ -162,20 +302,37 @@ export class RunManager {
     }
     // Until its events are stored, a finished run is still served from memory to late subscribers.
     await this.#log?.flush();
-    this.#live.delete(live.runId);
+    if (this.#live.get(live.runId) === live) this.#live.delete(live.runId);
   }
 
   #emit(live: LiveRun, ev: RunEvent): void {
-    live.push(ev);
-    this.#log?.add(live.runId, ev);
+    const pushed = live.push(ev);
+    this.#log?.add(live.runId, pushed);
+  }
+
+  /** A run cancelled while it waited for its turn: it is stored CANCELLED; the component is never called. */
+  async #cancelBeforeStart(live: LiveRun): Promise<void> {
+    const reason = cancelReason(live.signal);
+    const stored = await this.store.runs.get(live.runId).catch(() => undefined);
+    const run: RunOutput = { ...(stored ?? live.snapshot()), status: "CANCELLED", error: reason };
+    run.updated_at = nowSeconds();
+    delete run.paused_state;
+    try {
+      if (stored) await this.store.runs.save(run);
+      else await this.store.runs.begin(run, seedOf(live));
+    } catch (err) {
+      this.#logger?.error({ err, run_id: live.runId }, "could not store a run cancelled before it started");
+    }
+    for (const ev of terminalEventsFor(run, live.buffer.nextIndex)) this.#emit(live, ev);
+    live.settle(run);
   }
 
   /** A run that threw instead of ending with its own terminal event. */
   async #failed(live: LiveRun, err: unknown): Promise<void> {
-    if (live.buffer.nextIndex === 0) {
+    if (live.buffer.nextIndex === live.firstIndex) {
       // Nothing was streamed: the caller answers with an ordinary error (404, 409, ...).
       live.fail(err);
-      if (live.background) await this.#storeFailure(live, err);
+      if (live.background || live.firstIndex > 0) await this.#storeFailure(live, err);
       return;
     }
     const last = live.buffer.last;
@@ -184,19 +341,9 @@ export class RunManager {
       return;
     }
     this.#logger?.error({ err, run_id: live.runId }, "run failed without a terminal event");
-    const factory = new EventFactory({
-      kind: live.kind,
-      id: live.component.id,
-      name: live.component.name,
-      runId: live.runId,
-      sessionId: live.sessionId,
-    });
-    const terminal =
-      live.kind === "workflow"
-        ? factory.raw("WorkflowError", { error: errorMessage(err) })
-        : factory.make("RunError", { content: errorMessage(err) });
-    this.#emit(live, { ...terminal, event_index: live.buffer.nextIndex } as RunEvent);
-    live.settle(await this.#storeFailure(live, err));
+    const run = await this.#storeFailure(live, err);
+    for (const ev of terminalEventsFor(run, live.buffer.nextIndex)) this.#emit(live, ev);
+    live.settle(run);
   }
 
   async #storeFailure(live: LiveRun, err: unknown): Promise<RunOutput> {
@@ -205,6 +352,7 @@ export class RunManager {
     run.error = errorMessage(err);
     run.content = run.content || live.contentSoFar;
     run.updated_at = nowSeconds();
+    delete run.paused_state;
     try {
       await this.store.runs.save(run);
     } catch (saveErr) {
@@ -218,6 +366,11 @@ export class RunManager {
     let set = this.#bySession.get(live.sessionId);
     if (!set) this.#bySession.set(live.sessionId, (set = new Set()));
     set.add(live);
+  }
+
+  #unregister(live: LiveRun): void {
+    this.#leaveSession(live);
+    if (this.#live.get(live.runId) === live) this.#live.delete(live.runId);
   }
 
   #leaveSession(live: LiveRun): void {
@@ -234,4 +387,12 @@ function seedOf(live: LiveRun) {
     component_id: live.component.id,
     user_id: live.userId,
   };
+}
+
+function busy(sessionId: string): ConflictError {
+  return new ConflictError(`Session '${sessionId}' already has a run in progress`);
+}
+
+function notPaused(runId: string, status: string | undefined): ConflictError {
+  return new ConflictError(`Run '${runId}' is not paused (status ${status ?? "unknown"})`);
 }

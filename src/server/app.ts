@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import websocket from "@fastify/websocket";
 import { newId } from "../ids.js";
 import type { ServerContext } from "./context.js";
 import { installErrorHandler } from "./error-handler.js";
@@ -11,6 +12,9 @@ import { parseUrlEncoded } from "./http/form-body.js";
 import { registerRoutes } from "./register-routes.js";
 import type { RouteDef } from "./route.js";
 import { rootRouteTable } from "./route-table.js";
+
+/** The largest WebSocket frame a client may send (a run request is small). */
+const WS_MAX_FRAME_BYTES = 1024 * 1024;
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -41,6 +45,16 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
   await app.register(multipart, {
     throwFileSizeLimit: true,
     limits: { fileSize: ctx.settings.limits.maxFileBytes },
+  });
+
+  // Registered before the routes, so that WebSocket routes of the table can take upgrades.
+  await app.register(websocket, {
+    options: { maxPayload: WS_MAX_FRAME_BYTES },
+    errorHandler: (err, socket) => {
+      // A client that vanished mid-frame is routine; the socket is dropped either way.
+      ctx.logger.debug({ err }, "websocket error");
+      socket.terminate();
+    },
   });
 
   const routes = rootRouteTable(ctx, () => app);

@@ -20,6 +20,8 @@ export interface ServerSettings {
   docs: boolean;
   /** Model strings offered in /config. */
   availableModels: string[];
+  /** How long an Idempotency-Key of a run request is remembered. */
+  idempotencyKeyTtlMs: number;
 }
 
 /** Everything a route handler may use; one per AgentOS instance. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ForbiddenError } from "../errors.js";
+import type { WebSocket } from "ws";
+import { ForbiddenError, errorMessage } from "../errors.js";
 import type { Principal } from "./auth/index.js";
 import { OPEN_PRINCIPAL, hasScope } from "./auth/index.js";
 import type { ServerContext } from "./context.js";
@@ -41,6 +42,7 @@ export function registerRoutes(
         tags: route.tags,
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : {}),
+        ...(route.headers ? { headers: route.headers } : {}),
         ...(route.body ? { body: route.body } : {}),
         ...(route.bodyKind === "form" ? { consumes: FORM_TYPES } : {}),
         ...(route.responses ? { response: openApiResponses(route) } : {}),
@@ -49,7 +51,8 @@ export function registerRoutes(
       } as never,
       // Authentication and authorization run before the body is read, so a refused upload is never buffered.
       onRequest: async (req: FastifyRequest) => {
-        if (route.scope === "public") {
+        // A WebSocket authenticates in its handler: browsers cannot send headers on one, and a refusal is a close code.
+        if (route.scope === "public" || route.websocket) {
           req.principal = OPEN_PRINCIPAL;
           return;
         }
@@ -66,9 +69,10 @@ export function registerRoutes(
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const files: UploadedFile[] = [];
         let bodyRead: Promise<unknown> | undefined;
-        const input: RouteInput<unknown, unknown, unknown> = {
+        const input: RouteInput<unknown, unknown, unknown, unknown> = {
           params: route.params ? validate(route.params, req.params, "path") : req.params,
           query: route.query ? validate(route.query, req.query, "query") : req.query,
+          headers: route.headers ? validate(route.headers, req.headers, "header") : {},
           files,
           principal: req.principal,
           req,
@@ -89,8 +93,25 @@ export function registerRoutes(
         if (result === undefined) return reply.send();
         return result;
       },
+      ...(route.websocket ? { wsHandler: socketHandler(route) } : {}),
     });
   }
+}
+
+/** The socket side of a WebSocket route: validated params and query, or a close with code 4400. */
+function socketHandler(route: RouteDef) {
+  return (socket: WebSocket, req: FastifyRequest) => {
+    let params: unknown;
+    let query: unknown;
+    try {
+      params = route.params ? validate(route.params, req.params, "path") : req.params;
+      query = route.query ? validate(route.query, req.query, "query") : req.query;
+    } catch (err) {
+      socket.close(4400, errorMessage(err).slice(0, 120));
+      return;
+    }
+    route.websocket!(socket, { params, query, req });
+  };
 }
 
 function openApiResponses(route: RouteDef): Record<number, unknown> {

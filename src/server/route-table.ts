@@ -4,18 +4,22 @@ import type { RouteDef } from "./route.js";
 import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { websocketRoutes } from "./routes/websockets.js";
+import { IdempotentRuns } from "./services/idempotency.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
 
 /** The one route table of the root surface: every route the server answers is in it. */
 export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): RouteDef[] {
   const runs = new RunService(ctx);
+  const idempotent = new IdempotentRuns(ctx, ctx.settings.idempotencyKeyTtlMs);
   const sessions = new SessionService(ctx);
   return [
     ...coreRoutes(ctx, app),
-    ...componentRoutes(ctx, runs, "agent"),
-    ...componentRoutes(ctx, runs, "team"),
-    ...componentRoutes(ctx, runs, "workflow"),
+    ...componentRoutes(ctx, runs, idempotent, "agent"),
+    ...componentRoutes(ctx, runs, idempotent, "team"),
+    ...componentRoutes(ctx, runs, idempotent, "workflow"),
     ...sessionRoutes(ctx, sessions),
+    ...websocketRoutes(ctx, runs),
   ];
 }

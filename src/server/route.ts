@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { WebSocket } from "ws";
 import type { z } from "zod";
 import type { Principal } from "./auth/principal.js";
 import type { UploadedFile } from "./http/form-body.js";
@@ -15,9 +16,11 @@ export type RouteScope = "public" | { resource: ScopeResource; action: ScopeActi
 /** How the request body is read. */
 export type BodyKind = "none" | "json" | "form";
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, H = Record<string, unknown>> {
   params: P;
   query: Q;
+  /** The headers the route declares, validated. */
+  headers: H;
   /**
    * Reads and validates the body. Lazy, so a handler can refuse a request (unknown id) before
    * an upload is read.
@@ -30,8 +33,15 @@ export interface RouteInput<P, Q, B> {
   reply: FastifyReply;
 }
 
+/** What a WebSocket route's handler gets: the validated params and query of the upgrade request. */
+export interface SocketInput<P, Q> {
+  params: P;
+  query: Q;
+  req: FastifyRequest;
+}
+
 /** One route as data: the table registers it, documents it and protects it. */
-export interface RouteDef<P = any, Q = any, B = any> {
+export interface RouteDef<P = any, Q = any, B = any, H = any> {
   method: HttpMethod;
   /** Fastify path syntax: /agents/:agent_id */
   path: string;
@@ -41,18 +51,26 @@ export interface RouteDef<P = any, Q = any, B = any> {
   scope: RouteScope;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** Request headers the route reads (documented; validated, 422 when malformed). */
+  headers?: z.ZodType<H>;
   bodyKind?: BodyKind;
   body?: z.ZodType<B>;
   /** Response schemas by status, for the OpenAPI document. */
   responses?: Record<number, z.ZodType | { description: string; contentType: string }>;
   /** Returns the JSON body (status 200 unless the handler sets one), or undefined after taking over the reply. */
-  handler(input: RouteInput<P, Q, B>): Promise<unknown> | unknown;
+  handler(input: RouteInput<P, Q, B, H>): Promise<unknown> | unknown;
+  /**
+   * Makes this a WebSocket route (method GET): takes over each upgraded socket, while `handler`
+   * answers a plain HTTP request. The socket authenticates itself (a `?token=`, since browsers
+   * cannot set headers on a WebSocket) and checks `scope`.
+   */
+  websocket?(socket: WebSocket, input: SocketInput<P, Q>): void;
 }
 
 /** Helps TypeScript infer a route's types from its schemas. */
-export function defineRoute<P = unknown, Q = unknown, B = unknown>(
-  route: RouteDef<P, Q, B>,
-): RouteDef<P, Q, B> {
+export function defineRoute<P = unknown, Q = unknown, B = unknown, H = unknown>(
+  route: RouteDef<P, Q, B, H>,
+): RouteDef<P, Q, B, H> {
   return route;
 }
 

@@ -3,6 +3,8 @@ export type {
   SessionStore,
   RunStore,
   RunEventStore,
+  IdempotencyStore,
+  IdempotencyRecord,
   SessionRecord,
   SessionSummary,
   SessionQuery,

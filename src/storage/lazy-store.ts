@@ -1,4 +1,4 @@
-import type { RunEventStore, RunStore, SessionStore, Store } from "./store.js";
+import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "./store.js";
 
 /**
  * A Store whose implementation (Kysely, the driver) is imported on first use, so that importing
@@ -8,6 +8,7 @@ export class LazyStore implements Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly idempotency: IdempotencyStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -19,6 +20,7 @@ export class LazyStore implements Store {
     this.sessions = forward(() => this.impl().then((s) => s.sessions));
     this.runs = forward(() => this.impl().then((s) => s.runs));
     this.events = forward(() => this.impl().then((s) => s.events));
+    this.idempotency = forward(() => this.impl().then((s) => s.idempotency));
   }
 
   /** The loaded implementation. */

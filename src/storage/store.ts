@@ -112,6 +112,11 @@ export interface RunStore {
   history(sessionId: string, componentId: string, limit: number): Promise<RunOutput[]>;
   /** At startup: runs a crash left RUNNING or PENDING become ERROR with the reason. Returns their ids. */
   failUnfinished(reason: string): Promise<string[]>;
+  /**
+   * Moves a run from status `from` to `to` in one conditional update; false when the run was not
+   * in `from` (another request, maybe in another process, moved it first).
+   */
+  transition(runId: string, from: RunStatus, to: RunStatus): Promise<boolean>;
 }
 
 export interface RunEventStore {
@@ -119,8 +124,38 @@ export interface RunEventStore {
   append(runId: string, events: RunEvent[]): Promise<void>;
   /** Stored events of a run's stream with event_index > afterIndex, in order. */
   list(runId: string, afterIndex: number): Promise<RunEvent[]>;
-  /** Deletes events of runs that ended before `olderThanMs`; returns how many rows went. */
+  /** The highest stored event_index of a run's stream; -1 when none is stored. */
+  lastIndex(runId: string): Promise<number>;
+  /**
+   * Deletes, `batchSize` rows at a time, the events stored before `olderThanMs` of runs that ended
+   * before it (and of runs that no longer exist); a paused run keeps its events. Returns how many rows went.
+   */
   prune(olderThanMs: number, batchSize?: number): Promise<number>;
+}
+
+/** The run an Idempotency-Key created. Times are epoch milliseconds. */
+export interface IdempotencyRecord {
+  /** Who and what the key belongs to, e.g. "agent:assistant:user-1". */
+  scope: string;
+  key: string;
+  /** A digest of the request, to tell a retry from another request under the same key. */
+  request_hash: string;
+  run_id: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Records the key unless an unexpired record holds it, atomically (across processes too).
+   * Returns the record that holds the key: `claimed` is true when it is the one given.
+   */
+  claim(record: IdempotencyRecord): Promise<{ claimed: boolean; record: IdempotencyRecord }>;
+  /** Frees a key whose request was refused before its run began. */
+  release(scope: string, key: string, runId: string): Promise<void>;
+  /** Deletes records that expired before `nowMs`, `batchSize` at a time; returns how many went. */
+  prune(nowMs: number, batchSize?: number): Promise<number>;
 }
 
 /** The one storage seam: everything persistent goes through it. */
@@ -135,4 +170,5 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly idempotency: IdempotencyStore;
 }

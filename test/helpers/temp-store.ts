@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteDb } from "../../src/storage/index.js";
+import type { SqlStore } from "../../src/storage/sql/index.js";
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes it and removes the dir. */
 export async function tempSqlite(): Promise<{
@@ -23,4 +24,9 @@ export async function tempSqlite(): Promise<{
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The Kysely instance behind a (lazy) store, for tests that must reach under the Store seam. */
+export async function kyselyOf(db: { impl(): Promise<unknown> }): Promise<SqlStore["kysely"]> {
+  return ((await db.impl()) as SqlStore).kysely;
 }

@@ -3,7 +3,7 @@ import { AgentOS, readEnvConfig } from "../../src/os/index.js";
 
 describe("environment configuration", () => {
   it("has the documented defaults", () => {
-    expect(readEnvConfig({})).toEqual({
+    expect(readEnvConfig({})).toMatchObject({
       port: 7777,
       host: "localhost",
       dbFile: "agentos.db",
@@ -14,6 +14,8 @@ describe("environment configuration", () => {
       keepAliveMs: 15_000,
       docs: true,
       drainSeconds: 30,
+      eventRetentionHours: 24,
+      idempotencyKeyHours: 24,
     });
   });
 

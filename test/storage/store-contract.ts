@@ -167,6 +167,8 @@ export function storeContract(
       await store.events.append(runId, [ev(5), ev(4)]);
       expect((await store.events.list(runId, 1)).map((e) => e.event_index)).toEqual([2, 3, 4, 5]);
       expect((await store.events.list(runId, -1)).map((e) => e.event_index)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await store.events.lastIndex(runId)).toBe(5);
+      expect(await store.events.lastIndex("no-such-run")).toBe(-1);
       // A nested run's event is kept in the stream it was sent in, under that stream's run id.
       await store.events.append(runId, [{ ...ev(6), run_id: "member-run" } as RunEvent]);
       expect((await store.events.list(runId, 5)).map((e) => e.run_id)).toEqual(["member-run"]);
@@ -186,6 +188,85 @@ export function storeContract(
         status: "ERROR",
         error: "interrupted by restart",
       });
+    });
+
+    it("prunes only events of runs that ended before the cutoff; a paused or live run keeps its events", async () => {
+      const sid = newId();
+      const ev = (runId: string) =>
+        [0, 1].map(
+          (i) =>
+            ({
+              event: "RunContent",
+              run_id: runId,
+              session_id: sid,
+              event_index: i,
+              created_at: 1,
+              nested_depth: 0,
+            }) as RunEvent,
+        );
+      const runs: Record<string, RunOutput> = {};
+      for (const status of ["COMPLETED", "PAUSED", "RUNNING", "CANCELLED"] as const) {
+        const run = runOf({ session_id: sid });
+        await store.runs.begin(run, seed(sid));
+        run.status = status;
+        await store.runs.save(run);
+        await store.events.append(run.run_id, ev(run.run_id));
+        runs[status] = run;
+      }
+      const cutoff = Date.now() + 1000;
+      await store.events.prune(cutoff, 1);
+      expect(await store.events.list(runs.COMPLETED.run_id, -1)).toEqual([]);
+      expect(await store.events.list(runs.CANCELLED.run_id, -1)).toEqual([]);
+      expect(await store.events.list(runs.PAUSED.run_id, -1)).toHaveLength(2);
+      expect(await store.events.list(runs.RUNNING.run_id, -1)).toHaveLength(2);
+      // A run that ended after the cutoff keeps its events however old they are.
+      const recent = runOf({ session_id: sid, status: "COMPLETED" });
+      await store.runs.begin(recent, seed(sid));
+      await store.events.append(recent.run_id, ev(recent.run_id));
+      await store.events.prune(Date.now() - 60_000);
+      expect(await store.events.list(recent.run_id, -1)).toHaveLength(2);
+    });
+
+    it("moves a run between statuses only from the expected one (one winner among concurrent moves)", async () => {
+      const sid = newId();
+      const run = runOf({ session_id: sid, status: "PAUSED" });
+      await store.runs.begin(run, seed(sid));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.runs.transition(run.run_id, "PAUSED", "RUNNING")),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.runs.get(run.run_id))?.status).toBe("RUNNING");
+      expect(await store.runs.transition(run.run_id, "PAUSED", "RUNNING")).toBe(false);
+      expect(await store.runs.transition("missing", "PAUSED", "RUNNING")).toBe(false);
+    });
+
+    it("claims an idempotency key once, frees it on release, and lets an expired one be claimed again", async () => {
+      const scope = `agent:a:${newId()}`;
+      const now = Date.now();
+      const rec = (runId: string, created = now) => ({
+        scope,
+        key: "k1",
+        request_hash: `h-${runId}`,
+        run_id: runId,
+        session_id: `s-${runId}`,
+        created_at: created,
+        expires_at: created + 60_000,
+      });
+      const claims = await Promise.all(["r1", "r2", "r3"].map((id) => store.idempotency.claim(rec(id))));
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      const winner = claims.find((c) => c.claimed)!.record;
+      for (const c of claims) expect(c.record).toEqual(winner);
+      // Another scope is another key.
+      expect((await store.idempotency.claim({ ...rec("r9"), scope: `${scope}-other` })).claimed).toBe(true);
+      await store.idempotency.release(scope, "k1", "not-the-holder");
+      expect((await store.idempotency.claim(rec("r4"))).claimed).toBe(false);
+      await store.idempotency.release(scope, "k1", winner.run_id);
+      expect((await store.idempotency.claim(rec("r5"))).claimed).toBe(true);
+      // Past its expiry the key is free again, and prune removes expired records.
+      const later = now + 120_000;
+      expect((await store.idempotency.claim(rec("r6", later))).claimed).toBe(true);
+      expect(await store.idempotency.prune(later + 61_000)).toBeGreaterThanOrEqual(1);
+      expect((await store.idempotency.claim(rec("r7", later))).record.run_id).toBe("r7");
     });
 
     it("writing a run costs the same whatever the session's size (one row per run)", async () => {

@@ -15,6 +15,7 @@ export class SseResponse {
   #timer: NodeJS.Timeout | undefined;
   #keepAliveMs: number;
   #closed = false;
+  #left = new AbortController();
   readonly closedPromise: Promise<void>;
 
   constructor(reply: FastifyReply, options: SseOptions = {}) {
@@ -36,12 +37,18 @@ export class SseResponse {
       const done = () => {
         this.#closed = true;
         clearTimeout(this.#timer);
+        this.#left.abort();
         resolve();
       };
       res.once("close", done);
       res.once("error", done);
     });
     this.#arm();
+  }
+
+  /** Aborts when the client leaves (or the response ends): readers of run events stop with it. */
+  get signal(): AbortSignal {
+    return this.#left.signal;
   }
 
   get closed(): boolean {

@@ -3,7 +3,11 @@ import { ValidationError } from "../../errors.js";
 import type { ValidationIssue } from "../../errors.js";
 
 /** Parses `value` with `schema`; failures become a 422 with FastAPI-style issues located under `where`. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path"): T {
+export function validate<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  where: "body" | "query" | "path" | "header",
+): T {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues: ValidationIssue[] = result.error.issues.map((issue) => {

@@ -1,30 +1,41 @@
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { ConflictError, ForbiddenError } from "../../errors.js";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../errors.js";
+import { newId } from "../../ids.js";
 import type { ComponentKind, RunEvent } from "../../run/index.js";
 import { RUN_STATUSES } from "../../run/index.js";
-import { hasAnyScopeFor, hasScope } from "../auth/index.js";
+import { actingUserId, hasAnyScopeFor, hasScope } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 import { SseResponse, sseFrame } from "../http/sse.js";
 import { pipeEvents } from "../http/stream-events.js";
 import { defineRoute } from "../route.js";
 import type { RouteDef, ScopeResource } from "../route.js";
 import { limitParam } from "../schemas/fields.js";
-import { RUN_FILES_NOTE, eventsQuery, runForm } from "../schemas/run-form.js";
+import { RUN_FILES_NOTE, continueForm, eventsQuery, runForm } from "../schemas/run-form.js";
 import { componentDetail, componentListItem, runResponse } from "../serializers/root.js";
+import { idempotencyKeyHeader, requestHash } from "../services/idempotency.js";
+import type { IdempotentRuns, RunOnce } from "../services/idempotency.js";
 import type { RunService } from "../services/run-service.js";
 
-const PLURAL: Record<ComponentKind, ScopeResource> = {
+/** The path segment and scope resource of each kind. */
+export const PLURAL: Record<ComponentKind, ScopeResource> = {
   agent: "agents",
   team: "teams",
   workflow: "workflows",
 };
-const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
+/** The OpenAPI tag of each kind. */
+export const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Teams", workflow: "Workflows" };
 
 /** The root surface's SSE frame: id, event name and the event as one line of JSON. */
 export const rootFrame = (ev: RunEvent) => sseFrame(ev.event, ev, ev.event_index);
 
 /** List, get, run, poll, list runs, cancel, continue and reattach for one kind of component. */
-export function componentRoutes(ctx: ServerContext, runs: RunService, kind: ComponentKind): RouteDef[] {
+export function componentRoutes(
+  ctx: ServerContext,
+  runs: RunService,
+  idempotent: IdempotentRuns,
+  kind: ComponentKind,
+): RouteDef[] {
   const plural = PLURAL[kind];
   const idParam = `${kind}_id`;
   const base = `/${plural}/:${idParam}`;
@@ -33,6 +44,20 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
   const runParams = z.object({ [idParam]: z.string().min(1), run_id: z.string().min(1) }) as z.ZodType<
     Record<string, string>
   >;
+
+  /** Streams run events as SSE until the terminal event; `onLeave` runs if the client leaves first. */
+  const streamEvents = async (
+    reply: FastifyReply,
+    events: (signal: AbortSignal) => AsyncGenerator<RunEvent[]>,
+    onLeave?: () => Promise<unknown>,
+  ): Promise<undefined> => {
+    const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
+    if ((await pipeEvents(sse, events(sse.signal), rootFrame)) === "disconnected") await onLeave?.();
+    return undefined;
+  };
+  /** What a client leaving a run's stream does: nothing (the run goes on) or cancel it. */
+  const leaving = (policy: "continue" | "cancel", runId: string) =>
+    policy === "cancel" ? () => ctx.runs.cancel(runId, "The client disconnected") : undefined;
 
   return [
     defineRoute({
@@ -68,10 +93,15 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
       method: "POST",
       path: `${base}/runs`,
       summary: `Run the ${kind}: JSON answer, SSE stream (stream=true) or 202 in the background (background=true)`,
-      description: RUN_FILES_NOTE,
+      description:
+        RUN_FILES_NOTE +
+        " With an `Idempotency-Key` header, a retry of the same request returns the first run (its result, " +
+        "its stream from the start, or the same 202 body) instead of starting another; the same key with " +
+        "another request is 409.",
       tags,
       scope: { resource: plural, action: "run", idParam },
       params: idParams,
+      headers: z.object({ "idempotency-key": idempotencyKeyHeader }),
       bodyKind: "form",
       body: runForm,
       responses: {
@@ -83,22 +113,40 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
         }),
         202: z.object({ run_id: z.string(), session_id: z.string(), status: z.literal("PENDING") }),
       },
-      handler: async ({ params, body, files, principal, reply }) => {
+      handler: async ({ params, headers, body, files, principal, reply }) => {
         const component = ctx.components.get(kind, params[idParam]);
         const form = await body();
-        const live = await runs.start(kind, component.id, form, files, principal);
+        const start = (ids?: { runId: string; sessionId: string }) =>
+          runs.start(kind, component.id, form, files, principal, ids);
+        const key = headers["idempotency-key"];
+        let run: RunOnce;
+        if (key) {
+          // The ids are chosen before the key is claimed, so that a retry learns them from the record.
+          const ids = { runId: newId(), sessionId: form.session_id ?? newId() };
+          const userId = actingUserId(principal, form.user_id);
+          const request = { kind, componentId: component.id, userId, key, hash: requestHash(form, files) };
+          run = await idempotent.once(request, ids, () => start(ids));
+        } else {
+          const live = await start();
+          run = { runId: live.runId, sessionId: live.sessionId, live, replayed: false };
+        }
         if (form.background) {
           reply.code(202);
-          return { run_id: live.runId, session_id: live.sessionId, status: "PENDING" };
+          return { run_id: run.runId, session_id: run.sessionId, status: "PENDING" };
         }
-        if (!form.stream) return runResponse(await live.output);
-        await live.started;
-        const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
-        const outcome = await pipeEvents(sse, live.subscribe(-1), rootFrame);
-        const onDisconnect = form.on_disconnect ?? component.runPolicy.onDisconnect;
-        if (outcome === "disconnected" && onDisconnect === "cancel")
-          await ctx.runs.cancel(live.runId, "The client disconnected");
-        return undefined;
+        const onLeave = leaving(form.on_disconnect ?? component.runPolicy.onDisconnect, run.runId);
+        if (!form.stream) {
+          const out = run.live ? await run.live.output : await runs.outcome(run.runId, closedSignal(reply));
+          if (!out) throw new NotFoundError("Run not found", "run");
+          return runResponse(out);
+        }
+        if (run.live && !run.replayed) {
+          const live = run.live;
+          await live.started;
+          return streamEvents(reply, (signal) => live.subscribe(-1, signal), onLeave);
+        }
+        const found = await runs.find(kind, component.id, run.runId, principal);
+        return streamEvents(reply, (signal) => runs.events(found, -1, signal), onLeave);
       },
     }),
     defineRoute({
@@ -146,15 +194,31 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
     defineRoute({
       method: "POST",
       path: `${base}/runs/:run_id/continue`,
-      summary: "Continue a paused run with the resolved tools",
+      summary:
+        "Continue a paused run with the resolved tools: JSON answer, or SSE from RunContinued (stream=true)",
+      description:
+        "`tools` is the JSON list of the paused tool executions (from RunPaused) with `confirmed` " +
+        "(and `confirmation_note`), `user_input_schema[].value` or `result` filled in. 409 when the run " +
+        "is not paused; of two concurrent continues one wins and the other is 409.",
       tags,
       scope: { resource: plural, action: "run", idParam },
       params: runParams,
-      handler: async ({ params, principal }) => {
+      bodyKind: "form",
+      body: continueForm,
+      handler: async ({ params, body, principal, reply }) => {
         const { run } = await runs.find(kind, params[idParam], params.run_id, principal);
+        // Checked before the body is read: a request for a run that is not paused is 409 whatever it says.
         if (run.status !== "PAUSED")
           throw new ConflictError(`Run '${run.run_id}' is not paused (status ${run.status})`);
-        throw new ConflictError(`Run '${run.run_id}' cannot be continued: its ${kind} has no paused tools`);
+        const form = await body();
+        if (form.session_id && form.session_id !== run.session_id)
+          throw new NotFoundError("Run not found", "run");
+        const live = await runs.continue(kind, run, form);
+        if (!form.stream) return runResponse(await live.output);
+        await live.started;
+        const component = ctx.components.get(kind, params[idParam]);
+        const onLeave = leaving(form.on_disconnect ?? component.runPolicy.onDisconnect, live.runId);
+        return streamEvents(reply, (signal) => live.subscribe(live.firstIndex - 1, signal), onLeave);
       },
     }),
     defineRoute({
@@ -174,12 +238,15 @@ export function componentRoutes(ctx: ServerContext, runs: RunService, kind: Comp
         const fromHeader =
           typeof header === "string" && /^-?\d+$/.test(header.trim()) ? Number(header) : undefined;
         const after = fromHeader ?? query.last_event_index ?? -1;
-        const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
-        const ac = new AbortController();
-        void sse.closedPromise.then(() => ac.abort());
-        await pipeEvents(sse, runs.events(found, after, ac.signal), rootFrame);
-        return undefined;
+        return streamEvents(reply, (signal) => runs.events(found, after, signal));
       },
     }),
   ];
+}
+
+/** Aborts when the response closes: sent, or the client stopped waiting. */
+function closedSignal(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once("close", () => ac.abort());
+  return ac.signal;
 }

@@ -1,12 +1,12 @@
 import { ConflictError, NotFoundError } from "../../errors.js";
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../../run/index.js";
-import { EventFactory, componentIdOf, isFinished, isTerminalEvent } from "../../run/index.js";
+import { componentIdOf, endsStream, isFinished, terminalEventsFor } from "../../run/index.js";
 import type { LiveRun } from "../../runtime/index.js";
 import type { Principal } from "../auth/index.js";
 import { actingUserId, canSeeUserData } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 import type { UploadedFile } from "../http/form-body.js";
-import type { RunForm } from "../schemas/run-form.js";
+import type { ContinueForm, RunForm } from "../schemas/run-form.js";
 import { filesToMedia } from "./media.js";
 
 export interface FoundRun {
@@ -15,6 +15,7 @@ export interface FoundRun {
 }
 
 const POLL_MS = 250;
+const REPLAY_BATCH = 500;
 
 /** Run operations shared by every surface: start, look up, list, cancel, replay. */
 export class RunService {
@@ -27,6 +28,7 @@ export class RunService {
     form: RunForm,
     files: readonly UploadedFile[],
     principal: Principal,
+    ids: { runId?: string; sessionId?: string } = {},
   ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentId);
     const userId = actingUserId(principal, form.user_id);
@@ -51,7 +53,8 @@ export class RunService {
     return this.ctx.runs.start({
       component,
       input: { message, ...(media.length ? { media } : {}) },
-      sessionId: form.session_id,
+      runId: ids.runId,
+      sessionId: form.session_id ?? ids.sessionId,
       userId: userId ?? null,
       sessionState: form.session_state,
       metadata: form.metadata,
@@ -112,7 +115,30 @@ export class RunService {
       .map((r) => this.#overlay(r));
   }
 
-  /** Cancels a live run and waits briefly for it to end; a finished run is left as it is. */
+  /**
+   * Continues a paused run of this component with the caller's resolved tools (409 unless it is
+   * paused; 400 or 422 when the resolution does not fit its paused tools).
+   */
+  async continue(kind: ComponentKind, run: RunOutput, form: ContinueForm): Promise<LiveRun> {
+    const component = this.ctx.components.get(kind, componentIdOf(run));
+    return this.ctx.runs.continue({ component, run, resolution: { tools: form.tools } });
+  }
+
+  /** The run's final state: awaited when it runs here, else read from the store until it ends (another process runs it). */
+  async outcome(runId: string, signal?: AbortSignal): Promise<RunOutput | undefined> {
+    for (;;) {
+      const live = this.ctx.runs.get(runId);
+      if (live) return live.output;
+      const run = await this.ctx.store.runs.get(runId);
+      if (!run || isFinished(run.status) || signal?.aborted) return run;
+      await delay(POLL_MS);
+    }
+  }
+
+  /**
+   * Cancels a live run and waits briefly for it to end; a paused run is cancelled at once (it can
+   * no longer be continued); a finished run is left as it is.
+   */
   async cancel(
     kind: ComponentKind,
     componentId: string,
@@ -120,6 +146,11 @@ export class RunService {
     principal: Principal,
   ): Promise<{ run_id: string; status: RunStatus }> {
     const { run, live } = await this.find(kind, componentId, runId, principal);
+    if (run.status === "PAUSED") {
+      const ended = await this.ctx.runs.cancelPaused(run);
+      const now = ended ?? (await this.ctx.store.runs.get(runId));
+      return { run_id: runId, status: now?.status ?? run.status };
+    }
     if (isFinished(run.status)) return { run_id: runId, status: run.status };
     await this.ctx.runs.cancel(runId);
     if (live) {
@@ -135,35 +166,62 @@ export class RunService {
 
   /**
    * The events after `afterIndex`: from the live run when it runs here, else from the event store,
-   * following a run that another process is still running until it ends.
+   * following a run that another process is still running until it ends. A pause the run was since
+   * continued from does not end the replay; a client that already has the terminal event gets nothing.
    */
   async *events(found: FoundRun, afterIndex: number, signal?: AbortSignal): AsyncGenerator<RunEvent[]> {
     const { run, live } = found;
     if (live) {
-      yield* live.subscribe(afterIndex);
+      yield* live.subscribe(afterIndex, signal);
       return;
     }
+    const events = this.ctx.store.events;
     let last = afterIndex;
+    let lastEvent: RunEvent | undefined;
     let status = run.status;
+    let endSeen = false;
     for (;;) {
-      const batch = await this.ctx.store.events.list(run.run_id, last);
+      const batch = await events.list(run.run_id, last);
+      for (let i = 0; i < batch.length; i += REPLAY_BATCH) yield batch.slice(i, i + REPLAY_BATCH);
       if (batch.length) {
-        last = batch[batch.length - 1].event_index;
-        yield batch;
-        if (isTerminalEvent(batch[batch.length - 1], run.run_id)) return;
+        lastEvent = batch[batch.length - 1];
+        last = lastEvent.event_index;
       }
-      if (isFinished(status)) break;
+      if (lastEvent && endsStream(lastEvent, run.run_id, status)) return;
+      if (isFinished(status) && !batch.length) {
+        // Nothing after the client's last event: maybe that one was the end.
+        lastEvent ??= await this.#storedAt(run.run_id, last);
+        if (lastEvent && endsStream(lastEvent, run.run_id, status)) return;
+        // Ended without its terminal event stored: give the process that ran it one more poll to store it.
+        if (endSeen) break;
+        endSeen = true;
+      }
       const nowLive = this.ctx.runs.get(run.run_id);
       if (nowLive) {
-        yield* nowLive.subscribe(last);
+        yield* nowLive.subscribe(last, signal);
         return;
       }
       if (signal?.aborted) return;
       await delay(POLL_MS);
       status = (await this.ctx.store.runs.get(run.run_id))?.status ?? "ERROR";
     }
-    // The run ended without a stored terminal event (a crash, or events not kept): close the stream by its status.
-    yield terminalEventsFor((await this.ctx.store.runs.get(run.run_id)) ?? run, last + 1);
+    // A crash (or retention) left no terminal event: close the stream by the run's status, and store
+    // that ending so that every later replay ends the same way.
+    const terminal = terminalEventsFor((await this.ctx.store.runs.get(run.run_id)) ?? run, last + 1);
+    if (this.ctx.runs.storesEvents) {
+      await events.append(run.run_id, terminal).catch((err: unknown) => {
+        this.ctx.logger.error({ err, run_id: run.run_id }, "could not store the closing events of a run");
+      });
+    }
+    yield terminal;
+  }
+
+  /** The stored event with this index (the last one a reattaching client has), if any. */
+  async #storedAt(runId: string, index: number): Promise<RunEvent | undefined> {
+    if (index < 0) return undefined;
+    // Only called when nothing is stored after `index`: this reads one span at most.
+    const [ev] = await this.ctx.store.events.list(runId, index - 1);
+    return ev?.event_index === index ? ev : undefined;
   }
 
   #overlay(run: RunOutput): RunOutput {
@@ -172,35 +230,6 @@ export class RunService {
       ? { ...run, status: live.status, content: live.contentSoFar || run.content }
       : run;
   }
-}
-
-/** The terminal events a stored run's stream would have ended with. */
-export function terminalEventsFor(run: RunOutput, firstIndex: number): RunEvent[] {
-  const name = run.agent_name ?? run.team_name ?? run.workflow_name ?? "";
-  const f = new EventFactory({
-    kind: run.component_kind,
-    id: componentIdOf(run),
-    name,
-    runId: run.run_id,
-    sessionId: run.session_id,
-  });
-  const done = { content: run.content, content_type: run.content_type, metrics: run.metrics };
-  let events: RunEvent[];
-  if (run.component_kind === "workflow") {
-    events = [
-      run.status === "COMPLETED"
-        ? f.raw("WorkflowCompleted", done)
-        : run.status === "CANCELLED"
-          ? f.raw("WorkflowCancelled", { reason: run.error ?? "cancelled" })
-          : f.raw("WorkflowError", { error: run.error ?? `Run ended with status ${run.status}` }),
-    ];
-  } else if (run.status === "COMPLETED") events = [f.make("RunCompleted", done)];
-  else if (run.status === "CANCELLED")
-    events = [f.make("RunCancelled", { reason: run.error ?? "Run cancelled" }), f.make("RunCompleted", done)];
-  else if (run.status === "PAUSED")
-    events = [f.make("RunPaused", { tools: run.tools.filter((t) => t.result === null) })];
-  else events = [f.make("RunError", { content: run.error ?? `Run ended with status ${run.status}` })];
-  return events.map((e, i) => ({ ...e, event_index: firstIndex + i }) as RunEvent);
 }
 
 function delay(ms: number): Promise<void> {

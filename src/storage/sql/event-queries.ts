@@ -67,16 +67,29 @@ export class SqlRunEventStore implements RunEventStore {
     return out;
   }
 
-  async prune(olderThanMs: number, batchSize = 1000): Promise<number> {
+  async lastIndex(runId: string): Promise<number> {
+    const row = await this.db()
+      .selectFrom("run_events")
+      .select((eb) => eb.fn.max("last_index").as("last"))
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
+    return row?.last === null || row?.last === undefined ? -1 : Number(row.last);
+  }
+
+  async prune(olderThanMs: number, batchSize = 500): Promise<number> {
     let total = 0;
     for (;;) {
+      // Events older than the cutoff whose run ended before it too, or whose run is gone; never a paused run's.
       const res = await sql`delete from run_events where (run_id, first_index) in (
-        select run_id, first_index from run_events where created_at < ${olderThanMs} limit ${batchSize})`.execute(
-        this.db(),
-      );
+        select e.run_id, e.first_index from run_events e left join runs r on r.run_id = e.run_id
+        where e.created_at < ${olderThanMs}
+          and (r.run_id is null or (r.status in ('COMPLETED', 'ERROR', 'CANCELLED') and r.updated_at < ${olderThanMs}))
+        limit ${batchSize})`.execute(this.db());
       const n = Number(res.numAffectedRows ?? 0);
       total += n;
       if (n < batchSize) return total;
+      // Small batches, with a turn of the event loop between them, keep requests flowing meanwhile.
+      await new Promise((r) => setImmediate(r));
     }
   }
 }

@@ -112,6 +112,28 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "idempotency keys of run requests",
+    async up(db) {
+      await db.schema
+        .createTable("idempotency_keys")
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("request_hash", "text", (c) => c.notNull())
+        .addColumn("run_id", "text", (c) => c.notNull())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("idempotency_keys_pk", ["scope", "key"])
+        .execute();
+      await db.schema
+        .createIndex("idempotency_keys_expires_idx")
+        .on("idempotency_keys")
+        .column("expires_at")
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction. */

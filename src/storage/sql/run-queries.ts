@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { ConflictError, NotFoundError } from "../../errors.js";
 import { componentIdOf } from "../../run/index.js";
-import type { RunOutput } from "../../run/index.js";
+import type { RunOutput, RunStatus } from "../../run/index.js";
 import type { RunListQuery, RunStore, RunSummary, SessionRecord, SessionSeed } from "../store.js";
 import { toJson } from "./dialect.js";
 import { toRun, toRunSummary, toSession } from "./rows.js";
@@ -199,5 +199,17 @@ export class SqlRunStore implements RunStore {
         .execute(),
     );
     return rows.map((r) => r.run_id);
+  }
+
+  async transition(runId: string, from: RunStatus, to: RunStatus): Promise<boolean> {
+    const res = await this.writes.run((trx) =>
+      trx
+        .updateTable("runs")
+        .set({ status: to, updated_at: Date.now() })
+        .where("run_id", "=", runId)
+        .where("status", "=", from)
+        .executeTakeFirst(),
+    );
+    return Number(res.numUpdatedRows) === 1;
   }
 }

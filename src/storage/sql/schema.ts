@@ -48,6 +48,19 @@ export interface RunEventsTable {
   created_at: number;
 }
 
+/** One Idempotency-Key of a run request: the run it created, kept until expires_at. */
+export interface IdempotencyKeysTable {
+  /** Who and what the key belongs to: "<kind>:<component id>:<user id>". */
+  scope: string;
+  key: string;
+  /** SHA-256 of the request, to tell a retry from another request under the same key. */
+  request_hash: string;
+  run_id: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -58,5 +71,6 @@ export interface Database {
   sessions: SessionsTable;
   runs: RunsTable;
   run_events: RunEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
 }

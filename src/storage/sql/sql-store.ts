@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import type { RunEventStore, RunStore, SessionStore, Store } from "../store.js";
+import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "../store.js";
 import type { DialectParts } from "./dialect.js";
 import { SqlRunEventStore } from "./event-queries.js";
+import { SqlIdempotencyStore } from "./idempotency-queries.js";
 import { runMigrations } from "./migrations.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
@@ -16,6 +17,7 @@ export class SqlStore implements Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly idempotency: IdempotencyStore;
 
   constructor(
     readonly id: string,
@@ -26,6 +28,7 @@ export class SqlStore implements Store {
     this.sessions = new SqlSessionStore(db, writes);
     this.runs = new SqlRunStore(db, writes);
     this.events = new SqlRunEventStore(db, writes);
+    this.idempotency = new SqlIdempotencyStore(db, writes);
   }
 
   get dialect() {
