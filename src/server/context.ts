@@ -4,6 +4,7 @@ import type { RunManager } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import type { Authenticator } from "./auth/index.js";
 import type { BodyLimits } from "./http/form-body.js";
+import type { RateLimiter } from "./rate-limit/index.js";
 
 export interface OsIdentity {
   id: string;
@@ -20,6 +21,10 @@ export interface ServerSettings {
   docs: boolean;
   /** Model strings offered in /config. */
   availableModels: string[];
+  /** Origins allowed by CORS; `*` allows any, without credentials. */
+  corsOrigins: string[];
+  /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
+  trustProxy: boolean | number | string[];
 }
 
 /** Everything a route handler may use; one per AgentOS instance. */
@@ -29,6 +34,8 @@ export interface ServerContext {
   store: Store;
   runs: RunManager;
   auth: Authenticator;
+  /** Present when a rate limit is configured. */
+  rateLimiter?: RateLimiter;
   settings: ServerSettings;
   logger: Logger;
 }

@@ -58,7 +58,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         "request refused",
       );
     if (headers) void reply.headers(headers);
-    if (status === 413) void reply.header("connection", "close");
+    // Refused before its body was read (401, 403, 413, ...): close, or Node would read the rest to reuse the socket.
+    if (status === 413 || !req.raw.complete) void reply.header("connection", "close");
     return reply.code(status).send(body);
   });
 }
