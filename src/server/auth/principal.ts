@@ -1,4 +1,5 @@
-import { ForbiddenError, NotFoundError } from "../../errors.js";
+import { ForbiddenError } from "../../errors.js";
+import type { NotFoundError } from "../../errors.js";
 
 /** How a server authenticates its callers. */
 export type AuthMode = "none" | "security_key" | "jwt";
