@@ -1,4 +1,4 @@
-import type { LightMyRequestResponse } from "fastify";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../../src/agent/index.js";
 import { ScriptedModel } from "../../../src/model/scripted-model.js";
@@ -17,8 +17,12 @@ let aRun: { run_id: string; session_id: string };
 /** Alice's run that is still running. */
 let aLive: { run_id: string; session_id: string };
 
-const as = (who: Record<string, string>, method: string, url: string, payload?: unknown) =>
-  t.inject({ method: method as never, url, headers: who, ...(payload === undefined ? {} : { payload }) });
+const as = (
+  who: Record<string, string>,
+  method: InjectOptions["method"],
+  url: string,
+  payload?: Record<string, unknown>,
+) => t.inject({ method, url, headers: who, ...(payload === undefined ? {} : { payload }) });
 
 /** 404 with the same body an id that never existed gets: nothing tells B that A's data exists. */
 function hidden(res: LightMyRequestResponse, detail: string): void {
