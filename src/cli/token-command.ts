@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { SignJWT } from "jose";
-import { loadJwtKeys, readAuthEnv } from "../server/auth/index.js";
+import { readAuthEnv } from "../server/auth/index.js";
+import { loadJwtKeys } from "../server/auth/jwt-keys.js";
 
 export const TOKEN_USAGE = `Usage: agentos token --sub <user> [--scopes a:read,b:run] [--ttl 1h] [--aud <audience>] [--iss <issuer>]
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AgentOSError, RateLimitedError, ValidationError } from "../errors.js";
+import { AgentOSError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 
 /** Fastify's own errors that are the client's fault, by code. */
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -33,6 +33,10 @@ export function toHttpError(
       body: { detail: err.message },
       headers: { "retry-after": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) },
     };
+  }
+  if (err instanceof UnauthorizedError) {
+    // RFC 6750: a 401 names the scheme the client should use.
+    return { status: 401, body: { detail: err.message }, headers: { "www-authenticate": "Bearer" } };
   }
   if (err instanceof AgentOSError) return { status: err.status, body: { detail: err.message } };
   const fe = err as Partial<FastifyError> & { type?: string };

@@ -75,6 +75,7 @@ describe("CORS with the default allow-list", () => {
     allowsOrigin(no, UI);
     expect(no.headers["access-control-expose-headers"]).toContain("x-request-id");
     expect(no.headers["access-control-expose-headers"]).toContain("retry-after");
+    expect(no.headers["access-control-expose-headers"]).toContain("www-authenticate");
 
     const token = await signToken(TEST_SECRET, { scopes: ["sessions:read"] });
     const forbidden = await t.inject({

@@ -1,9 +1,7 @@
 import type { Logger } from "pino";
 import type { Authenticator } from "./authenticator.js";
 import { OpenAuthenticator } from "./authenticator.js";
-import { JwtAuthenticator } from "./jwt-authenticator.js";
 import type { JwtClaimSettings } from "./jwt-authenticator.js";
-import { loadJwtKeys } from "./jwt-keys.js";
 import type { JwtAlgorithm, JwtKeySettings } from "./jwt-keys.js";
 import { SecurityKeyAuthenticator } from "./security-key-authenticator.js";
 
@@ -60,6 +58,11 @@ export async function createAuthenticator(settings: AuthSettings, logger: Logger
   const mode = authModeOf(settings);
   if (mode === "jwt") {
     if (settings.securityKey) logger.warn("OS_SECURITY_KEY is ignored: JWT authentication is configured");
+    // jose is loaded only by an OS that verifies JWTs, keeping it out of the package's import time.
+    const [{ JwtAuthenticator }, { loadJwtKeys }] = await Promise.all([
+      import("./jwt-authenticator.js"),
+      import("./jwt-keys.js"),
+    ]);
     return new JwtAuthenticator(await loadJwtKeys(settings.jwt!), settings.jwt);
   }
   if (mode === "security_key") return new SecurityKeyAuthenticator(settings.securityKey!);

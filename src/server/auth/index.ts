@@ -4,9 +4,8 @@ export { hasScope, hasAnyScopeFor, requireScope, insufficientScope, ADMIN_SCOPE 
 export type { Authenticator, RequestCredentials } from "./authenticator.js";
 export { OpenAuthenticator } from "./authenticator.js";
 export { SecurityKeyAuthenticator } from "./security-key-authenticator.js";
-export { JwtAuthenticator, JWT_LEEWAY_SECONDS } from "./jwt-authenticator.js";
-export type { JwtClaimSettings } from "./jwt-authenticator.js";
-export { loadJwtKeys, JWT_ALGORITHMS, JWKS_REFETCH_MS, MIN_HMAC_SECRET_BYTES } from "./jwt-keys.js";
+// The JWT modules load jose; import them directly (createAuthenticator loads them on demand).
+export type { JwtAuthenticator, JwtClaimSettings } from "./jwt-authenticator.js";
 export type { JwtAlgorithm, JwtKeySettings, JwtKeys } from "./jwt-keys.js";
 export { MAX_TOKEN_BYTES } from "./bearer-token.js";
 export { readAuthEnv, mergeAuthSettings, authModeOf, createAuthenticator } from "./auth-settings.js";

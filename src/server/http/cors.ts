@@ -6,6 +6,7 @@ export const DEFAULT_CORS_ORIGINS = ["http://localhost:3000"];
 const EXPOSED = [
   "x-request-id",
   "retry-after",
+  "www-authenticate",
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
   "x-ratelimit-reset",

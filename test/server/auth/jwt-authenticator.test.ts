@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import type { CryptoKey, GenerateKeyPairResult, JWK } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { JwtAuthenticator, loadJwtKeys } from "../../../src/server/auth/index.js";
 import type { JwtSettings } from "../../../src/server/auth/index.js";
+import { JwtAuthenticator } from "../../../src/server/auth/jwt-authenticator.js";
+import { loadJwtKeys } from "../../../src/server/auth/jwt-keys.js";
 import { TEST_SECRET, signToken, unsignedToken } from "../../helpers/jwt.js";
 
 const jwt = async (settings: JwtSettings) => new JwtAuthenticator(await loadJwtKeys(settings), settings);

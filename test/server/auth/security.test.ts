@@ -67,7 +67,9 @@ describe("JWT (HS256, audience and issuer configured)", () => {
   });
 
   it("refuses a missing token or a malformed header", async () => {
-    refused(await get("/agents"), 401, "Authorization header missing");
+    const missing = await get("/agents");
+    refused(missing, 401, "Authorization header missing");
+    expect(missing.headers["www-authenticate"]).toBe("Bearer");
     const noScheme = await t.inject({
       method: "GET",
       url: "/agents",
