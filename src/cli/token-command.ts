@@ -57,9 +57,7 @@ export async function tokenCommand(argv: string[], env: Record<string, string | 
   // The server's own checks: a PEM, a short secret or another algorithm is refused here too.
   const { algorithm } = await loadJwtKeys({ verificationKey: jwt.verificationKey, algorithm: jwt.algorithm });
   if (algorithm !== "HS256")
-    throw new UsageError(
-      `agentos token signs HS256 tokens; JWT_VERIFICATION_KEY is configured for ${algorithm}`,
-    );
+    throw new Error(`it signs HS256 tokens; JWT_VERIFICATION_KEY is configured for ${algorithm}`);
 
   const now = Math.floor(Date.now() / 1000);
   const token = new SignJWT({ [jwt.userIdClaim || "sub"]: sub, [jwt.scopesClaim || "scopes"]: scopes })
