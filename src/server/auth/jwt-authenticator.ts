@@ -6,6 +6,7 @@ import { bearerToken, checkedToken } from "./bearer-token.js";
 import type { JwtKeys } from "./jwt-keys.js";
 import type { Principal } from "./principal.js";
 import { ADMIN_SCOPE } from "./scopes.js";
+import { VerifiedTokens } from "./verified-tokens.js";
 
 /** Clock skew tolerated on `exp` and `nbf`, in seconds. */
 export const JWT_LEEWAY_SECONDS = 10;
@@ -27,6 +28,7 @@ export class JwtAuthenticator implements Authenticator {
   readonly mode = "jwt" as const;
   readonly #keys: JwtKeys;
   readonly #claims: Required<Pick<JwtClaimSettings, "userIdClaim" | "scopesClaim">> & JwtClaimSettings;
+  readonly #verified = new VerifiedTokens();
 
   constructor(keys: JwtKeys, claims: JwtClaimSettings = {}) {
     this.#keys = keys;
@@ -46,6 +48,8 @@ export class JwtAuthenticator implements Authenticator {
   }
 
   async #verify(token: string): Promise<Principal> {
+    const known = this.#verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#keys.getKey, {
@@ -58,7 +62,9 @@ export class JwtAuthenticator implements Authenticator {
     } catch (err) {
       throw refusal(err);
     }
-    return this.#principal(payload);
+    const principal = this.#principal(payload);
+    this.#verified.set(token, principal, payload.exp!);
+    return principal;
   }
 
   #principal(payload: JWTPayload): Principal {

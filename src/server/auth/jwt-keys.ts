@@ -50,13 +50,13 @@ export async function loadJwtKeys(s: JwtKeySettings): Promise<JwtKeys> {
 
   if (s.verificationKey) {
     if (isPem(s.verificationKey)) return publicKeySource(s.verificationKey, s.algorithm);
-    return secretSource(s.verificationKey, s.algorithm);
+    return await secretSource(s.verificationKey, s.algorithm);
   }
   if (s.jwksFile) return { algorithm: s.algorithm ?? "RS256", getKey: await jwksFileSource(s.jwksFile) };
   return { algorithm: s.algorithm ?? "RS256", getKey: jwksUrlSource(s.jwksUrl!) };
 }
 
-function secretSource(secret: string, algorithm: JwtAlgorithm | undefined): JwtKeys {
+async function secretSource(secret: string, algorithm: JwtAlgorithm | undefined): Promise<JwtKeys> {
   if (algorithm && algorithm !== "HS256")
     throw new Error(
       `JWT_ALGORITHM ${algorithm} needs a PEM public key in JWT_VERIFICATION_KEY, not a secret`,
@@ -64,7 +64,11 @@ function secretSource(secret: string, algorithm: JwtAlgorithm | undefined): JwtK
   const key = new TextEncoder().encode(secret);
   if (key.byteLength < MIN_HMAC_SECRET_BYTES)
     throw new Error(`JWT_VERIFICATION_KEY must be at least ${MIN_HMAC_SECRET_BYTES} bytes long for HS256`);
-  return { algorithm: "HS256", getKey: async () => key };
+  // Imported once: jose would import raw bytes again on every verification.
+  const hmac = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, [
+    "verify",
+  ]);
+  return { algorithm: "HS256", getKey: async () => hmac };
 }
 
 function publicKeySource(text: string, algorithm: JwtAlgorithm | undefined): JwtKeys {

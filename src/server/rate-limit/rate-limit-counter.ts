@@ -19,7 +19,7 @@ export class MemoryRateLimitCounter implements RateLimitCounter {
   readonly #windows = new Map<string, WindowCount>();
   #nextSweep = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   hit(key: string, windowMs: number): WindowCount {
     const now = this.now();

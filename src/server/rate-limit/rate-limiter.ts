@@ -32,7 +32,7 @@ export class RateLimiter {
   constructor(
     readonly spec: RateLimitSpec,
     private readonly counter: RateLimitCounter,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Counts one request of `key`; throws RateLimitedError (429, Retry-After) past the limit. */

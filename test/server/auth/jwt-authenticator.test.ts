@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { JwtSettings } from "../../../src/server/auth/index.js";
 import { JwtAuthenticator } from "../../../src/server/auth/jwt-authenticator.js";
 import { loadJwtKeys } from "../../../src/server/auth/jwt-keys.js";
+import { VerifiedTokens } from "../../../src/server/auth/verified-tokens.js";
 import { TEST_SECRET, signToken, unsignedToken } from "../../helpers/jwt.js";
 
 const jwt = async (settings: JwtSettings) => new JwtAuthenticator(await loadJwtKeys(settings), settings);
@@ -131,6 +132,41 @@ describe("HS256 with a secret", () => {
     expect(await refusal(auth, await signToken(TEST_SECRET, { extra: { scopes: ["a:read", 1] } }))).toMatch(
       /'scopes' claim/,
     );
+  });
+});
+
+describe("verified-token cache", () => {
+  it("stops accepting a reused token once it expires", async () => {
+    const auth = await jwt({ verificationKey: TEST_SECRET });
+    const token = await signToken(TEST_SECRET, { expiresIn: 30 });
+    expect((await auth.authenticateToken(token)).userId).toBe("alice");
+    expect((await auth.authenticateToken(token)).userId).toBe("alice");
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 45_000 });
+    try {
+      expect(await refusal(auth, token)).toBe("Token has expired");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("is bounded in entries, age and token size, and never outlives exp", () => {
+    let now = 1_000_000;
+    const p = { mode: "jwt", userId: "u", scopes: new Set<string>(), admin: false } as const;
+    const cache = new VerifiedTokens(2, 60_000, 100, () => now);
+    const exp = now / 1000 + 3600;
+    cache.set("a", p, exp);
+    cache.set("b", p, exp);
+    cache.set("c", p, exp);
+    expect(cache.size).toBe(2);
+    expect(cache.get("a"), "the oldest was evicted").toBeUndefined();
+    expect(cache.get("c")).toBe(p);
+    cache.set("x".repeat(101), p, exp);
+    expect(cache.get("x".repeat(101)), "long tokens are not kept").toBeUndefined();
+    now += 60_000;
+    expect(cache.get("c"), "at most a minute").toBeUndefined();
+    cache.set("d", p, now / 1000 + 5);
+    now += 5_000;
+    expect(cache.get("d"), "never past exp").toBeUndefined();
   });
 });
 
