@@ -21,3 +21,14 @@ export { RunManager, LocalRunBus } from "./runtime/index.js";
 export type { RunBus, LiveRun, RunRequest } from "./runtime/index.js";
 export * from "./run/index.js";
 export * from "./errors.js";
+export { ADMIN_SCOPE, hasScope, OpenAuthenticator, SecurityKeyAuthenticator } from "./server/auth/index.js";
+export type {
+  Authenticator,
+  AuthMode,
+  AuthSettings,
+  JwtSettings,
+  Principal,
+  RequestCredentials,
+} from "./server/auth/index.js";
+export { MemoryRateLimitCounter } from "./server/rate-limit/index.js";
+export type { RateLimitCounter, RateLimitSpec } from "./server/rate-limit/index.js";

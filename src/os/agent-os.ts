@@ -7,10 +7,13 @@ import { RetentionSweeper, RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import { PostgresDb, SqliteDb } from "../storage/index.js";
-import type { Authenticator } from "../server/auth/index.js";
-import { OpenAuthenticator } from "../server/auth/index.js";
+import type { AuthSettings, Authenticator } from "../server/auth/index.js";
+import { createAuthenticator, mergeAuthSettings } from "../server/auth/index.js";
 import type { ServerContext } from "../server/context.js";
+import { parseCorsOrigins } from "../server/http/cors.js";
 import type { BodyLimits } from "../server/http/form-body.js";
+import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/rate-limit/index.js";
+import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
 import type { RouteDef } from "../server/route.js";
 import { ComponentRegistry } from "./components.js";
 import { readEnvConfig } from "./config.js";
@@ -38,7 +41,19 @@ export interface AgentOSOptions {
   sseKeepAliveMs?: number;
   /** Model strings listed in /config. Default: the models of the agents. */
   availableModels?: string[];
-  auth?: Authenticator;
+  /**
+   * A custom authenticator, or auth settings: `{ securityKey }` or `{ jwt: {...} }`. Settings win over
+   * OS_SECURITY_KEY and JWT_* one by one; with a JWT key source set, JWT is the mode.
+   */
+  auth?: Authenticator | AuthSettings;
+  /** Origins CORS allows; `["*"]` allows any, without credentials. Default AGENTOS_CORS_ORIGINS or http://localhost:3000. */
+  corsOrigins?: string[];
+  /** Requests per caller: `"60/minute"` or `{ limit, windowMs }`; false turns off AGENTOS_RATE_LIMIT. Default off. */
+  rateLimit?: string | RateLimitSpec | false;
+  /** Where rate-limit counts live. Default: this process's memory. */
+  rateLimitCounter?: RateLimitCounter;
+  /** Which proxies' X-Forwarded-For gives the client address (for per-IP limits and logs). Default AGENTOS_TRUST_PROXY (false). */
+  trustProxy?: boolean | number | string[];
   bus?: RunBus;
   /** Keep run events for replay. Default true. */
   storeEvents?: boolean;
@@ -167,15 +182,28 @@ export class AgentOS {
         "runs left unfinished by a previous process were marked ERROR",
       );
     this.retention.start();
-    const auth = o.auth ?? new OpenAuthenticator();
+    const auth = isAuthenticator(o.auth)
+      ? o.auth
+      : await createAuthenticator(mergeAuthSettings(this.config.auth, o.auth), this.logger);
     if (auth.mode === "none")
       this.logger.warn("no authentication configured: every caller may use every route");
+    const corsOrigins = o.corsOrigins ? parseCorsOrigins(o.corsOrigins.join(",")) : this.config.corsOrigins;
+    if (corsOrigins.includes("*"))
+      this.logger.warn("CORS allows any origin ('*'): browsers will not send credentials cross-origin");
+    const rateLimit =
+      o.rateLimit === false
+        ? undefined
+        : typeof o.rateLimit === "string"
+          ? parseRateLimit(o.rateLimit)
+          : (o.rateLimit ?? this.config.rateLimit);
     const ctx: ServerContext = {
       os: { id: this.id, name: this.name, description: o.description ?? null, version: o.version ?? VERSION },
       components: this.components,
       store: this.store,
       runs: this.runs,
       auth,
+      rateLimiter:
+        rateLimit && new RateLimiter(rateLimit, o.rateLimitCounter ?? new MemoryRateLimitCounter()),
       logger: this.logger,
       settings: {
         limits: {
@@ -185,6 +213,8 @@ export class AgentOS {
         },
         keepAliveMs: o.sseKeepAliveMs ?? this.config.keepAliveMs,
         idempotencyKeyTtlMs: (o.idempotencyKeyHours ?? this.config.idempotencyKeyHours) * 3_600_000,
+        corsOrigins,
+        trustProxy: o.trustProxy ?? this.config.trustProxy,
         docs: o.docs ?? this.config.docs,
         availableModels: o.availableModels ?? [
           ...new Set(
@@ -200,4 +230,8 @@ export class AgentOS {
     const { buildApp } = await import("../server/app.js");
     return buildApp(ctx);
   }
+}
+
+function isAuthenticator(auth: Authenticator | AuthSettings | undefined): auth is Authenticator {
+  return typeof (auth as Authenticator | undefined)?.authenticate === "function";
 }

@@ -1,3 +1,9 @@
+import { readAuthEnv } from "../server/auth/index.js";
+import type { AuthSettings } from "../server/auth/index.js";
+import { DEFAULT_CORS_ORIGINS, parseCorsOrigins } from "../server/http/cors.js";
+import { parseRateLimit } from "../server/rate-limit/index.js";
+import type { RateLimitSpec } from "../server/rate-limit/index.js";
+
 /** Settings read from the environment; code options win over them. Every variable is in the README. */
 export interface EnvConfig {
   port: number;
@@ -13,6 +19,12 @@ export interface EnvConfig {
   drainSeconds: number;
   eventRetentionHours: number;
   idempotencyKeyHours: number;
+  /** OS_SECURITY_KEY and JWT_*. */
+  auth: AuthSettings;
+  corsOrigins: string[];
+  /** AGENTOS_RATE_LIMIT; absent: no limit. */
+  rateLimit: RateLimitSpec | undefined;
+  trustProxy: boolean | number | string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -31,6 +43,10 @@ export function readEnvConfig(env: Env): EnvConfig {
     drainSeconds: int(env, "AGENTOS_DRAIN_SECONDS", 30, 0),
     eventRetentionHours: int(env, "AGENTOS_EVENT_RETENTION_HOURS", 24, 1),
     idempotencyKeyHours: int(env, "AGENTOS_IDEMPOTENCY_KEY_HOURS", 24, 1),
+    auth: readAuthEnv(env),
+    corsOrigins: env.AGENTOS_CORS_ORIGINS ? parseCorsOrigins(env.AGENTOS_CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
+    rateLimit: env.AGENTOS_RATE_LIMIT ? parseRateLimit(env.AGENTOS_RATE_LIMIT) : undefined,
+    trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
   };
 }
 
@@ -56,4 +72,16 @@ function bool(env: Env, name: string, def: boolean): boolean {
   if (["1", "true", "yes", "on"].includes(raw)) return true;
   if (["0", "false", "no", "off"].includes(raw)) return false;
   throw new Error(`${name} must be true or false, got '${env[name]}'`);
+}
+
+/** `true`/`false`, a hop count, or a comma-separated list of proxy addresses or CIDRs. */
+function trustProxy(raw: string | undefined): boolean | number | string[] {
+  const text = raw?.trim() ?? "";
+  if (text === "" || /^(false|0|no|off)$/i.test(text)) return false;
+  if (/^(true|yes|on)$/i.test(text)) return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
 }

@@ -1,5 +1,6 @@
 import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -8,6 +9,7 @@ import { newId } from "../ids.js";
 import type { ServerContext } from "./context.js";
 import { installErrorHandler } from "./error-handler.js";
 import { zodToOpenApi } from "./openapi.js";
+import { corsOptions } from "./http/cors.js";
 import { parseUrlEncoded } from "./http/form-body.js";
 import { registerRoutes } from "./register-routes.js";
 import type { RouteDef } from "./route.js";
@@ -30,6 +32,8 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: ctx.settings.limits.maxRequestBytes,
     forceCloseConnections: true,
+    // Fastify also takes a hop count; its types omit it.
+    trustProxy: ctx.settings.trustProxy as boolean | string[],
   });
   // Handlers validate with zod themselves (form, multipart and JSON alike) and return plain JSON.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -38,6 +42,8 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
     reply.header("x-request-id", req.id);
   });
   installErrorHandler(app);
+  // Its onRequest hook runs before every route's auth, so preflights and error answers carry CORS headers.
+  await app.register(cors, corsOptions(ctx.settings.corsOrigins));
 
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     done(null, parseUrlEncoded(body as string));

@@ -4,6 +4,7 @@ import type { RunManager } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import type { Authenticator } from "./auth/index.js";
 import type { BodyLimits } from "./http/form-body.js";
+import type { RateLimiter } from "./rate-limit/index.js";
 
 export interface OsIdentity {
   id: string;
@@ -22,6 +23,10 @@ export interface ServerSettings {
   availableModels: string[];
   /** How long an Idempotency-Key of a run request is remembered. */
   idempotencyKeyTtlMs: number;
+  /** Origins allowed by CORS; `*` allows any, without credentials. */
+  corsOrigins: string[];
+  /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
+  trustProxy: boolean | number | string[];
 }
 
 /** Everything a route handler may use; one per AgentOS instance. */
@@ -31,6 +36,8 @@ export interface ServerContext {
   store: Store;
   runs: RunManager;
   auth: Authenticator;
+  /** Present when a rate limit is configured. */
+  rateLimiter?: RateLimiter;
   settings: ServerSettings;
   logger: Logger;
 }

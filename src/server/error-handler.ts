@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AgentOSError, RateLimitedError, ValidationError } from "../errors.js";
+import { AgentOSError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 
 /** Fastify's own errors that are the client's fault, by code. */
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -34,6 +34,10 @@ export function toHttpError(
       headers: { "retry-after": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) },
     };
   }
+  if (err instanceof UnauthorizedError) {
+    // RFC 6750: a 401 names the scheme the client should use.
+    return { status: 401, body: { detail: err.message }, headers: { "www-authenticate": "Bearer" } };
+  }
   if (err instanceof AgentOSError) return { status: err.status, body: { detail: err.message } };
   const fe = err as Partial<FastifyError> & { type?: string };
   if (fe.code && CLIENT_ERRORS[fe.code]) {
@@ -58,7 +62,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         "request refused",
       );
     if (headers) void reply.headers(headers);
-    if (status === 413) void reply.header("connection", "close");
+    // Refused before its body was read (401, 403, 413, ...): close, or Node would read the rest to reuse the socket.
+    if (status === 413 || !req.raw.complete) void reply.header("connection", "close");
     return reply.code(status).send(body);
   });
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { WebSocket } from "ws";
-import { ForbiddenError, errorMessage } from "../errors.js";
+import { errorMessage } from "../errors.js";
 import type { Principal } from "./auth/index.js";
-import { OPEN_PRINCIPAL, hasScope } from "./auth/index.js";
 import type { ServerContext } from "./context.js";
 import { readFormBody } from "./http/form-body.js";
 import type { UploadedFile } from "./http/form-body.js";
 import { validate } from "./http/validation.js";
+import { requestGuard } from "./request-guard.js";
 import type { RouteDef, RouteInput } from "./route.js";
 import { scopeText } from "./route.js";
 
@@ -49,23 +49,8 @@ export function registerRoutes(
         ...(route.scope === "public" ? { security: [] } : { security: [{ bearer: [] }] }),
         "x-required-scope": scope,
       } as never,
-      // Authentication and authorization run before the body is read, so a refused upload is never buffered.
-      onRequest: async (req: FastifyRequest) => {
-        // A WebSocket authenticates in its handler: browsers cannot send headers on one, and a refusal is a close code.
-        if (route.scope === "public" || route.websocket) {
-          req.principal = OPEN_PRINCIPAL;
-          return;
-        }
-        const principal = await ctx.auth.authenticate(req);
-        req.principal = principal;
-        const id = route.scope.idParam
-          ? (req.params as Record<string, string>)[route.scope.idParam]
-          : undefined;
-        if (!hasScope(principal, route.scope, id))
-          throw new ForbiddenError(
-            `Insufficient permissions. Required scope(s): ${scope.replace(`{${route.scope.idParam}}`, id ?? "*")}`,
-          );
-      },
+      // Authentication, rate limit and authorization run before the body is read, so a refused upload is never buffered.
+      onRequest: requestGuard(ctx, route),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const files: UploadedFile[] = [];
         let bodyRead: Promise<unknown> | undefined;

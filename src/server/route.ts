@@ -10,8 +10,12 @@ export type ScopeResource =
   "system" | "agents" | "teams" | "workflows" | "sessions" | "memories" | "knowledge" | "metrics" | "traces";
 export type ScopeAction = "read" | "run" | "write" | "delete";
 
-/** Who may call a route: public, or a scope, optionally per resource id (taken from a path parameter). */
-export type RouteScope = "public" | { resource: ScopeResource; action: ScopeAction; idParam?: string };
+/**
+ * Who may call a route: public, or a scope, optionally per resource id (taken from a path parameter).
+ * `anyId`: the handler filters its answer per id, so holding the action on any one id admits the caller.
+ */
+export type RouteScope =
+  "public" | { resource: ScopeResource; action: ScopeAction; idParam?: string; anyId?: boolean };
 
 /** How the request body is read. */
 export type BodyKind = "none" | "json" | "form";
@@ -49,6 +53,8 @@ export interface RouteDef<P = any, Q = any, B = any, H = any> {
   description?: string;
   tags: string[];
   scope: RouteScope;
+  /** Counted by the optional rate limit. Default true; health and docs opt out. */
+  rateLimited?: boolean;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   /** Request headers the route reads (documented; validated, 422 when malformed). */

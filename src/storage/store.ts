@@ -63,6 +63,8 @@ export interface SessionSeed {
 export interface RunListQuery {
   sessionId?: string;
   componentId?: string;
+  /** Only runs of this user. */
+  userId?: string;
   status?: RunStatus;
   /** Only top-level runs (not team members or workflow steps). */
   topLevelOnly?: boolean;

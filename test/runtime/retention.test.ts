@@ -26,8 +26,20 @@ async function finishedRun(): Promise<string> {
 /** Makes a run and its stored events look `hours` old. */
 async function age(runId: string, hours: number) {
   const then = Date.now() - hours * HOUR;
-  await (await kyselyOf(t.db)).updateTable("runs").set({ updated_at: then }).where("run_id", "=", runId).execute();
-  await (await kyselyOf(t.db)).updateTable("run_events").set({ created_at: then }).where("run_id", "=", runId).execute();
+  await (
+    await kyselyOf(t.db)
+  )
+    .updateTable("runs")
+    .set({ updated_at: then })
+    .where("run_id", "=", runId)
+    .execute();
+  await (
+    await kyselyOf(t.db)
+  )
+    .updateTable("run_events")
+    .set({ created_at: then })
+    .where("run_id", "=", runId)
+    .execute();
 }
 const stored = async (runId: string) => (await t.db.events.list(runId, -1)).length;
 
@@ -38,7 +50,13 @@ describe("event retention", () => {
     const paused = await finishedRun();
     await age(old, 25);
     await age(paused, 25);
-    await (await kyselyOf(t.db)).updateTable("runs").set({ status: "PAUSED" }).where("run_id", "=", paused).execute();
+    await (
+      await kyselyOf(t.db)
+    )
+      .updateTable("runs")
+      .set({ status: "PAUSED" })
+      .where("run_id", "=", paused)
+      .execute();
     const now = Date.now();
     await t.db.idempotency.claim({
       scope: "agent:a:",

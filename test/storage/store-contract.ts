@@ -103,6 +103,21 @@ export function storeContract(
       expect((await store.sessions.get(sid))?.run_count).toBe(5);
     });
 
+    it("lists runs of one user only, filtered before the limit", async () => {
+      const component = `owner-${newId()}`;
+      for (const user of ["u1", "u1", "u1", "u2"]) {
+        const sid = newId();
+        await store.runs.begin(
+          runOf({ session_id: sid, user_id: user, agent_id: component }),
+          seed(sid, user, component),
+        );
+      }
+      const mine = await store.runs.list({ componentId: component, userId: "u2", limit: 1 });
+      expect(mine.map((r) => r.user_id)).toEqual(["u2"]);
+      expect(await store.runs.list({ componentId: component, userId: "u1" })).toHaveLength(3);
+      expect(await store.runs.summaries({ componentId: component, userId: "nobody" })).toEqual([]);
+    });
+
     it("lists sessions newest first with filters and a stable cursor", async () => {
       const user = `lister-${newId()}`;
       const made: string[] = [];

@@ -1,10 +1,10 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { ConflictError, ForbiddenError, NotFoundError } from "../../errors.js";
+import { ConflictError, NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { ComponentKind, RunEvent } from "../../run/index.js";
 import { RUN_STATUSES } from "../../run/index.js";
-import { actingUserId, hasAnyScopeFor, hasScope } from "../auth/index.js";
+import { actingUserId, hasScope, insufficientScope } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 import { SseResponse, sseFrame } from "../http/sse.js";
 import { pipeEvents } from "../http/stream-events.js";
@@ -65,18 +65,12 @@ export function componentRoutes(
       path: `/${plural}`,
       summary: `List ${plural} the caller may read`,
       tags,
-      scope: { resource: plural, action: "read" },
+      scope: { resource: plural, action: "read", anyId: true },
       handler: ({ principal }) => {
-        const items = ctx.components
-          .list(kind)
-          .filter((c) => hasScope(principal, { resource: plural, action: "read" }, c.id));
-        if (
-          items.length === 0 &&
-          ctx.components.count(kind) > 0 &&
-          !hasAnyScopeFor(principal, plural, "read")
-        ) {
-          throw new ForbiddenError(`Insufficient permissions. Required scope(s): ${plural}:read`);
-        }
+        const read = { resource: plural, action: "read" } as const;
+        const items = ctx.components.list(kind).filter((c) => hasScope(principal, read, c.id));
+        // Per-id grants that match nothing here are no grant at all.
+        if (items.length === 0 && !hasScope(principal, read)) throw insufficientScope(plural, "read");
         return { [plural]: items.map((c) => componentListItem(c.info())) };
       },
     }),

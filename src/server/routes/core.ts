@@ -53,6 +53,7 @@ export function coreRoutes(ctx: ServerContext, app: () => FastifyInstance): Rout
       summary: "Whether the OS can serve: 200 healthy, 503 when its database cannot be reached",
       tags: ["Core"],
       scope: "public",
+      rateLimited: false,
       responses: {
         200: z.object({ status: z.literal("healthy") }),
         503: z.object({ status: z.literal("unhealthy"), detail: z.string() }),
@@ -96,6 +97,7 @@ export function coreRoutes(ctx: ServerContext, app: () => FastifyInstance): Rout
         summary: "The OpenAPI 3 document of this server",
         tags: ["Core"],
         scope: "public",
+        rateLimited: false,
         handler: () => app().swagger(),
       }),
     );

@@ -3,7 +3,7 @@ import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../../run/in
 import { componentIdOf, endsStream, isFinished, terminalEventsFor } from "../../run/index.js";
 import type { LiveRun } from "../../runtime/index.js";
 import type { Principal } from "../auth/index.js";
-import { actingUserId, canSeeUserData } from "../auth/index.js";
+import { actingUserId, canSeeUserData, visibleRecord } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 import type { UploadedFile } from "../http/form-body.js";
 import type { ContinueForm, RunForm } from "../schemas/run-form.js";
@@ -100,12 +100,13 @@ export class RunService {
     this.ctx.components.get(kind, componentId);
     if (q.sessionId) {
       const session = await this.ctx.store.sessions.get(q.sessionId);
-      if (!session || !canSeeUserData(principal, session.user_id))
-        throw new NotFoundError("Session not found", "session");
+      visibleRecord(principal, session, () => new NotFoundError("Session not found", "session"));
     }
     const runs = await this.ctx.store.runs.list({
       sessionId: q.sessionId,
       componentId,
+      // Filtered in the query, so that a page of another user's runs cannot crowd out the caller's.
+      userId: actingUserId(principal, undefined),
       status: q.status,
       topLevelOnly: true,
       limit: q.limit,

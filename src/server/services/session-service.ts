@@ -2,7 +2,7 @@ import { NotFoundError } from "../../errors.js";
 import type { RunOutput } from "../../run/index.js";
 import type { SessionPage, SessionPatch, SessionQuery, SessionRecord } from "../../storage/index.js";
 import type { Principal } from "../auth/index.js";
-import { actingUserId, canSeeUserData } from "../auth/index.js";
+import { actingUserId, visibleRecord } from "../auth/index.js";
 import type { ServerContext } from "../context.js";
 
 /** Session operations shared by every surface, with the caller's view of other users' data applied. */
@@ -15,9 +15,11 @@ export class SessionService {
 
   /** The session if the caller may see it; 404 otherwise (whether absent or someone else's). */
   async get(principal: Principal, sessionId: string): Promise<SessionRecord> {
-    const s = await this.ctx.store.sessions.get(sessionId);
-    if (!s || !canSeeUserData(principal, s.user_id)) throw new NotFoundError("Session not found", "session");
-    return s;
+    return visibleRecord(
+      principal,
+      await this.ctx.store.sessions.get(sessionId),
+      () => new NotFoundError("Session not found", "session"),
+    );
   }
 
   /** The session's top-level runs, oldest first. */

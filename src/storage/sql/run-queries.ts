@@ -135,6 +135,7 @@ export class SqlRunStore implements RunStore {
     let query = this.db().selectFrom("runs");
     if (q.sessionId !== undefined) query = query.where("session_id", "=", q.sessionId);
     if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
+    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
     if (q.status !== undefined) query = query.where("status", "=", q.status);
     if (q.topLevelOnly) query = query.where("parent_run_id", "is", null);
     if (q.parentRunId !== undefined) query = query.where("parent_run_id", "=", q.parentRunId);
