@@ -9,3 +9,6 @@ export * from "./output.js";
 export * from "./run-stream.js";
 export * from "./runnable.js";
 export * from "./cancel.js";
+export * from "./event-channel.js";
+export * from "./run-record.js";
+export * from "./nested-runs.js";

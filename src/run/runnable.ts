@@ -63,7 +63,15 @@ export interface ComponentInfo {
   settings: Record<string, unknown>;
   members?: { id: string; name: string; kind: ComponentKind }[];
   mode?: string;
-  steps?: { name: string; kind: string; ref?: string }[];
+  steps?: StepInfo[];
+}
+
+/** A workflow step as listed: its kind, what it runs (agent, team or function name) and any nested steps. */
+export interface StepInfo {
+  name: string;
+  kind: string;
+  ref?: string;
+  steps?: StepInfo[];
 }
 
 /** An agent, team or workflow: anything an OS can run. */
@@ -74,4 +82,6 @@ export interface Runnable {
   readonly runPolicy: RunPolicy;
   run(input: string | RunInput, options?: RunOptions): RunStream;
   info(): ComponentInfo;
+  /** Throws a ValidationError (locations under "input") when the component cannot take this input; called before anything is stored. */
+  validateInput?(message: unknown): void;
 }
