@@ -31,6 +31,8 @@ export interface NestedRunsInit {
   channel?: EventChannel;
 }
 
+const LABEL = { agent: "Agent", team: "Team", workflow: "Workflow" } as const;
+
 export interface NestedRunExtra {
   /** The nested run's id (default: a new one). */
   runId?: string;
@@ -46,7 +48,7 @@ export class NestedRunError extends Error {
     readonly member: Runnable,
     readonly output: RunOutput,
   ) {
-    super(`Member '${member.id}' failed: ${output.error ?? "unknown error"}`);
+    super(`${LABEL[member.kind]} '${member.id}' failed: ${output.error ?? "unknown error"}`);
     this.name = "NestedRunError";
   }
 }
