@@ -22,6 +22,7 @@ import type {
   StepResult,
   WorkflowStep,
 } from "./steps.js";
+import { functionName } from "./steps.js";
 import type { Workflow } from "./workflow.js";
 
 /** What the steps of one workflow run share. */
@@ -94,7 +95,7 @@ async function* runStep(
         : s.kind === "team"
           ? s.team.name
           : s.kind === "function"
-            ? s.run.name || s.name
+            ? functionName(s)
             : null,
     content: null,
     content_type: "str",

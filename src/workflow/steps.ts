@@ -165,6 +165,12 @@ export function toStep(s: StepLike): WorkflowStep {
   return s;
 }
 
+/** A function step's function name; an inline `run: () => ...` is known by its step's name. */
+export function functionName(s: FunctionStep): string {
+  const name = s.run.name;
+  return name && name !== "run" ? name : s.name;
+}
+
 /** The steps inside a composite step, in declaration order. */
 export function childrenOf(s: WorkflowStep): WorkflowStep[] {
   switch (s.kind) {

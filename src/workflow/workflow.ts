@@ -5,7 +5,7 @@ import type { ComponentInfo, RunInput, RunOptions, RunPolicy, Runnable, StepInfo
 import { RunStream } from "../run/index.js";
 import type { Store } from "../storage/index.js";
 import type { StepLike, WorkflowStep } from "./steps.js";
-import { childrenOf, toStep } from "./steps.js";
+import { childrenOf, functionName, toStep } from "./steps.js";
 import { runWorkflow } from "./workflow-run.js";
 
 export interface WorkflowOptions {
@@ -140,7 +140,7 @@ function stepInfo(s: WorkflowStep): StepInfo {
     kind: s.kind,
     ...(s.kind === "agent" ? { ref: s.agent.id } : {}),
     ...(s.kind === "team" ? { ref: s.team.id } : {}),
-    ...(s.kind === "function" ? { ref: s.run.name || s.name } : {}),
+    ...(s.kind === "function" ? { ref: functionName(s) } : {}),
     ...(children.length ? { steps: children.map(stepInfo) } : {}),
   };
 }

@@ -410,15 +410,11 @@ describe("failures and retries", () => {
 
   it("retries a step as many times as it declares", async () => {
     let calls = 0;
-    const flaky = step({
-      name: "flaky",
-      retries: 2,
-      run: () => {
-        if (++calls < 3) throw new Error(`attempt ${calls} failed`);
-        return "third time lucky";
-      },
-    });
-    const stream = new Workflow({ name: "R", steps: [flaky] }).run("x");
+    const run = () => {
+      if (++calls < 3) throw new Error(`attempt ${calls} failed`);
+      return "third time lucky";
+    };
+    const stream = new Workflow({ name: "R", steps: [step({ name: "flaky", retries: 2, run })] }).run("x");
     const events = await eventsOf(stream);
     const out = await stream.output;
     expect(out.content).toBe("third time lucky");
@@ -431,7 +427,7 @@ describe("failures and retries", () => {
     expect((out.step_results as StepResult[])[0]).toMatchObject({ attempts: 3, success: true });
 
     calls = -10;
-    const exhausted = new Workflow({ name: "E", steps: [step({ ...flaky, retries: 1 })] }).run("x");
+    const exhausted = new Workflow({ name: "E", steps: [step({ name: "flaky", retries: 1, run })] }).run("x");
     const failed = await eventsOf(exhausted);
     expect(named(failed, "StepError").map((e) => field(e, "will_retry"))).toEqual([true, false]);
     expect(failed.at(-1)).toMatchObject({ event: "WorkflowError", step_name: "flaky" });
