@@ -4,6 +4,7 @@ import { AgentOS } from "../../src/os/index.js";
 import type { Store } from "../../src/storage/index.js";
 import { Team } from "../../src/team/index.js";
 import { Workflow, step } from "../../src/workflow/index.js";
+import { orderWorkflow } from "../workflows/order-workflow.js";
 import { chooseDemoModel } from "./model.js";
 import { calculator } from "./tools/calculator.js";
 import { currentTime } from "./tools/clock.js";
@@ -90,10 +91,10 @@ export function createDemoOS(options: DemoOptions = {}): {
     id: "agentos-demo",
     name: "AgentOS Demo",
     description:
-      "The demo OS: an assistant with a calculator and a clock, a research team and a content workflow.",
+      "The demo OS: an assistant with a calculator and a clock, a research team, a content workflow and an order workflow.",
     agents: [assistant, researcher, analyst, writer],
     teams: [researchTeam],
-    workflows: [contentWorkflow],
+    workflows: [contentWorkflow, orderWorkflow()],
     db: options.db,
     logger: options.logger,
     env,
