@@ -92,8 +92,14 @@ describe("the demo OS with the offline demo model", () => {
   it("the order workflow takes typed JSON input and refuses input that does not match (422)", async () => {
     const input = { items: [{ name: "tea", price: 4.5, qty: 2 }], country: "FR" };
     const ok = await post("/workflows/order/runs", { message: "order", input });
-    expect(ok.body).toMatchObject({ status: "COMPLETED", content: "Ship 1 item(s) by post within France; paid 9" });
-    const bad = await post("/workflows/order/runs", { message: "order", input: { ...input, country: "France" } });
+    expect(ok.body).toMatchObject({
+      status: "COMPLETED",
+      content: "Ship 1 item(s) by post within France; paid 9",
+    });
+    const bad = await post("/workflows/order/runs", {
+      message: "order",
+      input: { ...input, country: "France" },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.detail[0].loc).toEqual(["body", "input", "country"]);
   });
