@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { Media, RunOutput } from "../run/index.js";
+import type { Media, NestedRuns, RunOutput } from "../run/index.js";
 import type { Tool } from "../tool/index.js";
 import { tool } from "../tool/index.js";
-import type { NestedRuns } from "../run/index.js";
+import { bindTool, unbound } from "./leader-tools.js";
+import type { Team } from "./team.js";
 import type { TeamMember } from "./team-options.js";
 import { describeMember } from "./team-prompt.js";
 
@@ -29,46 +30,52 @@ export function answerText(out: RunOutput): string {
 }
 
 /** Runs one member on a task; several calls in one turn run in parallel. */
-export function delegateTool(members: readonly TeamMember[], runs: NestedRuns, media?: Media[]): Tool {
-  return tool({
-    name: DELEGATE_TOOL,
-    description:
-      "Delegate a task to one team member and get its answer. Call several times in one turn to run members in parallel.",
-    input: z.object({
-      member_id: memberIdSchema(members),
-      task: z.string().min(1).describe("A clear, self-contained description of what the member must do"),
-      expected_output: z.string().optional().describe("What a good answer looks like"),
+export function delegateTool(team: Team, runs: NestedRuns, media?: Media[]): Tool {
+  const template = team.modeTool(DELEGATE_TOOL, () =>
+    tool({
+      name: DELEGATE_TOOL,
+      description:
+        "Delegate a task to one team member and get its answer. Call several times in one turn to run members in parallel.",
+      input: z.object({
+        member_id: memberIdSchema(team.members),
+        task: z.string().min(1).describe("A clear, self-contained description of what the member must do"),
+        expected_output: z.string().optional().describe("What a good answer looks like"),
+      }),
+      execute: unbound,
     }),
-    execute: async ({ member_id, task, expected_output }, ctx) => {
-      const member = findMember(members, member_id);
-      const message = expected_output ? `${task}\n\nExpected output: ${expected_output}` : task;
-      const out = await runs.run(
-        member,
-        { message, ...(media?.length ? { media } : {}) },
-        { toolCallId: ctx.toolCallId },
-      );
-      return answerText(out);
-    },
+  );
+  return bindTool(template, async ({ member_id, task, expected_output }, ctx) => {
+    const member = findMember(team.members, member_id);
+    const message = expected_output ? `${task}\n\nExpected output: ${expected_output}` : task;
+    const out = await runs.run(
+      member,
+      { message, ...(media?.length ? { media } : {}) },
+      { toolCallId: ctx.toolCallId },
+    );
+    return answerText(out);
   });
 }
 
 /** Hands the user's request to one member, whose answer ends the team's run. */
 export function routeTool(
-  members: readonly TeamMember[],
+  team: Team,
   runs: NestedRuns,
   request: { message: unknown; media?: Media[] },
   routed: Map<string, RunOutput>,
 ): Tool {
-  return tool({
-    name: ROUTE_TOOL,
-    description:
-      "Hand the user's request to the one member best suited to answer it; its answer goes to the user.",
-    input: z.object({ member_id: memberIdSchema(members) }),
-    stopAfterCall: true,
-    execute: async ({ member_id }, ctx) => {
-      const out = await runs.run(findMember(members, member_id), request, { toolCallId: ctx.toolCallId });
-      routed.set(ctx.toolCallId, out);
-      return answerText(out);
-    },
+  const template = team.modeTool(ROUTE_TOOL, () =>
+    tool({
+      name: ROUTE_TOOL,
+      description:
+        "Hand the user's request to the one member best suited to answer it; its answer goes to the user.",
+      input: z.object({ member_id: memberIdSchema(team.members) }),
+      stopAfterCall: true,
+      execute: unbound,
+    }),
+  );
+  return bindTool(template, async ({ member_id }, ctx) => {
+    const out = await runs.run(findMember(team.members, member_id), request, { toolCallId: ctx.toolCallId });
+    routed.set(ctx.toolCallId, out);
+    return answerText(out);
   });
 }

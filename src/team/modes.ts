@@ -21,7 +21,7 @@ export function runMode(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeResul
 }
 
 async function* coordinate(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeResult> {
-  const delegate = delegateTool(ctx.team.members, ctx.members, ctx.input.media);
+  const delegate = delegateTool(ctx.team, ctx.members, ctx.input.media);
   const result = yield* ctx.leader(leaderPrompt(ctx, leaderSystemMessage(ctx.team)), [
     delegate,
     ...ctx.team.tools(),
@@ -31,7 +31,7 @@ async function* coordinate(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeRe
 
 async function* route(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeResult> {
   const routed = new Map<string, RunOutput>();
-  const tool = routeTool(ctx.team.members, ctx.members, ctx.input, routed);
+  const tool = routeTool(ctx.team, ctx.members, ctx.input, routed);
   const result = yield* ctx.leader(leaderPrompt(ctx, leaderSystemMessage(ctx.team)), [
     tool,
     ...ctx.team.tools(),
@@ -58,7 +58,7 @@ async function* route(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeResult>
  */
 async function* broadcast(ctx: TeamRunContext): AsyncGenerator<RunEvent, ModeResult> {
   const { team, run } = ctx;
-  const delegate = delegateTool(team.members, ctx.members, ctx.input.media);
+  const delegate = delegateTool(team, ctx.members, ctx.input.media);
   const task = ctx.userMessage.content ?? "";
   const calls = team.members.map((m, i) => ({
     id: `broadcast_${run.run_id.slice(-12)}_${i}`,

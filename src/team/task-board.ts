@@ -1,7 +1,4 @@
-import { z } from "zod";
 import type { EventChannel, EventFactory } from "../run/index.js";
-import type { Tool } from "../tool/index.js";
-import { tool } from "../tool/index.js";
 import type { TeamMember } from "./team-options.js";
 
 export type TaskStatus = "pending" | "in_progress" | "completed" | "failed" | "cancelled";
@@ -155,70 +152,6 @@ export class TaskBoard {
         `Results of the tasks this one depends on:\n${deps.map((d) => `- ${d.title}: ${d.result ?? ""}`).join("\n")}`,
       );
     return parts.join("\n\n");
-  }
-
-  /** The leader's task tools. */
-  tools(): Tool[] {
-    const taskId = z.string().describe("The task id, e.g. task-1");
-    const memberId = z.string().describe("The id of the member who will execute it");
-    return [
-      tool({
-        name: "create_task",
-        description: "Add a task to the list. Give it an assignee to have it executed after your turn.",
-        input: z.object({
-          title: z.string().min(1),
-          description: z.string().optional(),
-          assignee: memberId.optional(),
-          dependencies: z.array(taskId).optional().describe("Tasks that must be completed first"),
-        }),
-        execute: (args) => {
-          const t = this.create(args);
-          return `Created ${t.id}${t.assignee ? `, assigned to ${t.assignee}` : ""}.`;
-        },
-      }),
-      tool({
-        name: "assign_task",
-        description: "Assign (or reassign) a task to a member.",
-        input: z.object({ task_id: taskId, member_id: memberId }),
-        execute: ({ task_id, member_id }) => {
-          this.update(task_id, { assignee: member_id });
-          return `Assigned ${task_id} to ${member_id}.`;
-        },
-      }),
-      tool({
-        name: "update_task",
-        description:
-          "Change a task: its title or description, or its status (pending to retry it, cancelled to drop it).",
-        input: z.object({
-          task_id: taskId,
-          title: z.string().min(1).optional(),
-          description: z.string().optional(),
-          status: z.enum(["pending", "cancelled"]).optional(),
-        }),
-        execute: ({ task_id, ...change }) => {
-          const t = this.update(task_id, change);
-          return `Updated ${t.id}: ${t.status}.`;
-        },
-      }),
-      tool({
-        name: "complete_task",
-        description: "Mark a task completed with its result, without a member executing it.",
-        input: z.object({ task_id: taskId, result: z.string() }),
-        execute: ({ task_id, result }) => {
-          this.update(task_id, { status: "completed", result });
-          return `Completed ${task_id}.`;
-        },
-      }),
-      tool({
-        name: "complete_goal",
-        description: "Declare the goal met. Then write the final answer for the user from the task results.",
-        input: z.object({ summary: z.string().describe("How the goal was met") }),
-        execute: ({ summary }) => {
-          this.completeGoal(summary);
-          return "Goal marked complete. Now write the final answer for the user from the task results.";
-        },
-      }),
-    ];
   }
 }
 

@@ -3,6 +3,7 @@ import type { Message, RunEvent, ToolExecution } from "../run/index.js";
 import { whileSettling } from "../run/index.js";
 import { answerText } from "./delegation-tools.js";
 import { TaskBoard } from "./task-board.js";
+import { taskTools } from "./task-tools.js";
 import type { ModeResult, TeamRunContext } from "./team-run.js";
 import { leaderPrompt, leaderSystemMessage } from "./team-prompt.js";
 
@@ -15,7 +16,7 @@ export async function* runTasksMode(ctx: TeamRunContext): AsyncGenerator<RunEven
   const { team, events } = ctx;
   const max = team.options.maxIterations ?? 10;
   const board = new TaskBoard(team.members, events, ctx.channel);
-  const tools = [...board.tools(), ...team.tools()];
+  const tools = [...taskTools(team, board), ...team.tools()];
   const messages: Message[] = [];
   const executions: ToolExecution[] = [];
   let content = "";

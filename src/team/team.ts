@@ -19,7 +19,7 @@ export class Team implements Runnable {
   readonly kind = "team" as const;
   readonly options: TeamOptions;
   #id?: string;
-  #lazy?: { model?: LanguageModelV3; tools?: Tool[] };
+  #lazy?: { model?: LanguageModelV3; tools?: Tool[]; modeTools?: Map<string, Tool> };
 
   constructor(options: TeamOptions) {
     const mode = options.mode ?? "coordinate";
@@ -78,6 +78,14 @@ export class Team implements Runnable {
   tools(): Tool[] {
     const lazy = (this.#lazy ??= {});
     return (lazy.tools ??= flattenTools(this.options.tools ?? []));
+  }
+
+  /** @internal A tool of the team's mode, made once: a run binds its own `execute` to it. */
+  modeTool(name: string, make: () => Tool): Tool {
+    const cache = ((this.#lazy ??= {}).modeTools ??= new Map());
+    let template = cache.get(name);
+    if (!template) cache.set(name, (template = make()));
+    return template;
   }
 
   info(): ComponentInfo {
