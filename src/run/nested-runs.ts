@@ -135,3 +135,17 @@ export class NestedRuns {
     while (this.#live.size) await Promise.allSettled([...this.#live]);
   }
 }
+
+/**
+ * Nested runs are kept in their parent's store (their session lives there): a member or step
+ * with a db of its own must use the same one. Checked before the parent run stores anything.
+ */
+export function checkNestedStores(
+  parent: string,
+  store: Store | undefined,
+  nested: Iterable<{ id: string; db?: Store }>,
+): void {
+  for (const n of nested)
+    if (n.db && store && n.db !== store)
+      throw new TypeError(`${parent}: '${n.id}' keeps its runs in another db; give it none or the same one`);
+}

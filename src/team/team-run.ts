@@ -10,6 +10,7 @@ import {
   NestedRuns,
   RunCancelledError,
   cancelReason,
+  checkNestedStores,
   contentTypeOf,
   finishRun,
   inStreamOrder,
@@ -71,7 +72,9 @@ export async function* runTeam(
   const sessionId = options.sessionId || newId();
   const model = team.resolvedModel();
   const modelName = team.modelName();
-  team.tools(); // a bad tool list is the caller's error, before anything is stored
+  // Definition errors are the caller's, before anything is stored.
+  team.tools();
+  checkNestedStores(`Team '${team.id}'`, store, team.members);
   const source = {
     kind: "team" as const,
     id: team.id,
@@ -182,6 +185,9 @@ export async function* runTeam(
     );
   } finally {
     signal.removeEventListener("abort", stopMembers);
+    // A consumer that stopped reading early leaves no member running.
+    if (!membersStop.signal.aborted)
+      membersStop.abort(new RunCancelledError("The team run's stream was abandoned"));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   EventFactory,
   NestedRuns,
   cancelReason,
+  checkNestedStores,
   contentTypeOf,
   finishRun,
   inStreamOrder,
@@ -17,7 +18,8 @@ import {
 import type { Store } from "../storage/index.js";
 import type { WorkflowRunState } from "./step-executor.js";
 import { StepFailedError, runSteps } from "./step-executor.js";
-import type { StepResult } from "./steps.js";
+import type { StepResult, WorkflowStep } from "./steps.js";
+import { childrenOf } from "./steps.js";
 import type { Workflow } from "./workflow.js";
 
 /**
@@ -33,6 +35,7 @@ export async function* runWorkflow(
   const value = workflow.parseInput(input.message);
   const o = workflow.options;
   const store = o.db ?? options.store;
+  checkNestedStores(`Workflow '${workflow.id}'`, store, componentsOf(workflow.steps));
   const signal = options.signal ?? new AbortController().signal;
   const runId = options.runId ?? newId();
   const sessionId = options.sessionId || newId();
@@ -169,4 +172,13 @@ function lastOutput(results: readonly StepResult[]): unknown {
   for (let i = results.length - 1; i >= 0; i--)
     if (results[i].success && !results[i].skipped) return results[i].content;
   return null;
+}
+
+/** The agents and teams the steps run, nested ones included. */
+function* componentsOf(steps: readonly WorkflowStep[]): Generator<{ id: string; db?: Store }> {
+  for (const s of steps) {
+    if (s.kind === "agent") yield s.agent;
+    else if (s.kind === "team") yield s.team;
+    yield* componentsOf(childrenOf(s));
+  }
 }

@@ -560,6 +560,43 @@ describe("definition", () => {
     );
   });
 
+  it("refuses to run when a member keeps its runs in another db, storing nothing", async () => {
+    const other = await tempSqlite();
+    try {
+      const team = new Team({
+        name: "T",
+        model: ScriptedModel.reply("x"),
+        members: [new Agent({ id: "a", name: "A", model: ScriptedModel.reply("y"), db: other.db })],
+        db: env.db,
+      });
+      await expect(team.run("go").collect()).rejects.toThrow("Team 't': 'a' keeps its runs in another db");
+      expect((await env.db.sessions.list({ limit: 10 })).sessions).toEqual([]);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it("a consumer that stops reading leaves no member running", async () => {
+    const slow = new Agent({
+      id: "a",
+      name: "A",
+      model: new ScriptedModel({ fallback: [{ text: "start " }, { delayMs: 5000 }, { text: "end" }] }),
+    });
+    const team = new Team({
+      name: "T",
+      model: new ScriptedModel([[delegate("a")]]),
+      members: [slow],
+      db: env.db,
+    });
+    for await (const ev of team.run("go")) if (ev.event === "RunContent") break;
+    let memberRun;
+    for (let i = 0; i < 50 && memberRun?.status !== "CANCELLED"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      [memberRun] = await env.db.runs.list({ componentId: "a" });
+    }
+    expect(memberRun?.status).toBe("CANCELLED");
+  });
+
   it("describes itself: mode, members, leader model and settings", () => {
     const team = new Team({
       name: "Research Team",

@@ -559,6 +559,18 @@ describe("definition", () => {
     ).toThrow(/at least one choice/);
   });
 
+  it("refuses to run when a step's agent keeps its runs in another db, storing nothing", async () => {
+    const other = await tempSqlite();
+    try {
+      const a = new Agent({ id: "a", name: "A", model: ScriptedModel.reply("y"), db: other.db });
+      const wf = new Workflow({ name: "W", db: env.db, steps: [parallel({ name: "p", steps: [a] })] });
+      await expect(wf.run("go").collect()).rejects.toThrow("Workflow 'w': 'a' keeps its runs in another db");
+      expect((await env.db.sessions.list({ limit: 10 })).sessions).toEqual([]);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it("describes its steps, nested ones included", () => {
     const a = agent("writer", "x");
     const wf = new Workflow({
