@@ -11,7 +11,7 @@ import type { RunOutput } from "./output.js";
 import type { RunInput, Runnable } from "./runnable.js";
 
 export interface NestedRunsInit {
-  /** The run the members run for: their parent_run_id, session and user. */
+  /** The run they run for: their parent_run_id, session and user. */
   parentRunId: string;
   sessionId: string;
   userId?: string;
@@ -21,9 +21,9 @@ export interface NestedRunsInit {
   store?: Store;
   logger?: Logger;
   dependencies?: Record<string, unknown>;
-  /** The parent's session state: members start from it and their changes are merged back. */
+  /** The parent's session state: nested runs start from it and their changes are merged back. */
   sessionState: Record<string, unknown>;
-  /** The parent's metrics: members' tokens are added in. */
+  /** The parent's metrics: nested runs' tokens are added in. */
   metrics: RunMetrics;
   /** Aborted when the parent is cancelled or fails. */
   signal: AbortSignal;
@@ -62,20 +62,20 @@ export class NestedRuns {
   readonly #init: NestedRunsInit;
   readonly #outputs: (RunOutput | undefined)[] = [];
   readonly #live = new Set<Promise<unknown>>();
-  /** The member run started for a tool call, by tool call id. */
+  /** The nested run started for a tool call, by tool call id. */
   readonly childRuns = new Map<string, string>();
 
   constructor(init: NestedRunsInit) {
     this.#init = init;
   }
 
-  /** Outputs of the member runs that have ended, in the order they started. */
+  /** Outputs of the nested runs that have ended, in the order they started. */
   get outputs(): RunOutput[] {
     return this.#outputs.filter((o): o is RunOutput => o !== undefined);
   }
 
   /**
-   * Runs `member` to its end in the background, its events going to the channel. Resolves with
+   * Runs `member` (an agent, team or workflow) to its end in the background, its events going to the channel. Resolves with
    * its output when it completed; rejects with a NestedRunError when it failed and with the
    * cancel reason when it was cancelled.
    */
@@ -130,7 +130,7 @@ export class NestedRuns {
     return output;
   }
 
-  /** Resolves when every member run that has started has ended. */
+  /** Resolves when every run started with `run()` has ended. */
   async settled(): Promise<void> {
     while (this.#live.size) await Promise.allSettled([...this.#live]);
   }

@@ -42,11 +42,7 @@ export interface TeamRunContext {
   /** What the leader's tools see of the run. */
   toolContext: Omit<ToolContext, "toolCallId" | "signal">;
   /** Runs a leader model loop with these messages and tools; members' events interleave with it. */
-  leader(
-    messages: readonly Message[],
-    tools: readonly Tool[],
-    maxModelRequests?: number,
-  ): AsyncGenerator<RunEvent, ModelLoopResult>;
+  leader(messages: readonly Message[], tools: readonly Tool[]): AsyncGenerator<RunEvent, ModelLoopResult>;
 }
 
 /** What a mode produces: the answer and what the leader's conversation added. */
@@ -157,7 +153,7 @@ export async function* runTeam(
     signal,
     sessionState,
     toolContext,
-    leader: (messages, tools, maxModelRequests) =>
+    leader: (messages, tools) =>
       withChannel(
         modelLoop({
           model,
@@ -170,7 +166,7 @@ export async function* runTeam(
           metrics: run.metrics,
           startedAt,
           toolCallLimit: o.toolCallLimit,
-          maxModelRequests: maxModelRequests ?? o.maxModelRequests ?? 20,
+          maxModelRequests: o.maxModelRequests ?? 20,
           settings: { temperature: o.temperature, maxOutputTokens: o.maxOutputTokens },
           onContent: (delta) => (progress.content += delta),
         }),
