@@ -193,12 +193,10 @@ export function stepInput(state: WorkflowRunState, stepName: string, previous: u
 const asText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** An agent or team step's message: the workflow input, followed by the previous step's output. */
-function defaultMessage(state: WorkflowRunState, previous: unknown): RunInput {
-  const message =
-    previous === undefined
-      ? asText(state.input)
-      : `${asText(state.input)}\n\nOutput of the previous step:\n${asText(previous)}`;
-  return { message, ...(state.media?.length ? { media: state.media } : {}) };
+function defaultMessage(state: WorkflowRunState, previous: unknown): string {
+  return previous === undefined
+    ? asText(state.input)
+    : `${asText(state.input)}\n\nOutput of the previous step:\n${asText(previous)}`;
 }
 
 async function* runComponent(
@@ -209,12 +207,14 @@ async function* runComponent(
   result: StepResult,
 ): AsyncGenerator<RunEvent, unknown> {
   const custom = input?.(stepInput(state, result.step_name, place.previous));
-  const runInput =
-    custom === undefined
-      ? defaultMessage(state, place.previous)
-      : typeof custom === "string"
-        ? { message: custom }
-        : custom;
+  // The run's files go to every agent and team step, unless the step writes its whole input itself.
+  const runInput: RunInput =
+    typeof custom === "object"
+      ? custom
+      : {
+          message: custom ?? defaultMessage(state, place.previous),
+          ...(state.media?.length ? { media: state.media } : {}),
+        };
   const runId = newId();
   result.step_run_id = runId;
   const workflow: WorkflowContext = {

@@ -226,6 +226,20 @@ describe("route", () => {
     expect(out.messages.at(-1)).toMatchObject({ role: "assistant", content: "routed answer" });
   });
 
+  it("gives the routed or delegated member the files of the request", async () => {
+    const image = { id: "m1", kind: "image" as const, mime_type: "image/png", size: 3, content: "AAEC" };
+    for (const [mode, call] of [
+      ["route", { toolCall: { name: "route_to_member", args: { member_id: "a" } } }],
+      ["coordinate", delegate("a")],
+    ] as const) {
+      const a = member("a", "seen");
+      const team = new Team({ name: "M", mode, model: new ScriptedModel([[call], "done"]), members: [a] });
+      await team.run({ message: "look", media: [image] }).collect();
+      const userPart = (a.options.model as ScriptedModel).calls[0].prompt.find((x) => x.role === "user")!;
+      expect(userPart.content, mode).toContainEqual(expect.objectContaining({ type: "file", data: "AAEC" }));
+    }
+  });
+
   it("lets the leader route elsewhere when the chosen member fails", async () => {
     const leader = new ScriptedModel([
       [{ toolCall: { name: "route_to_member", args: { member_id: "b" } } }],

@@ -138,6 +138,23 @@ describe("steps in order", () => {
     expect(session!.session_state).toEqual({ start: 1, counted: true });
   });
 
+  it("passes the run's files to agent steps, with their default or their own message", async () => {
+    const a = agent("a", "seen");
+    const b = agent("b", "seen too");
+    const wf = new Workflow({
+      name: "M",
+      steps: [a, step({ name: "second", agent: b, input: () => "look again" })],
+    });
+    const image = { id: "m1", kind: "image" as const, mime_type: "image/png", size: 3, content: "AAEC" };
+    await wf.run({ message: "look", media: [image] }).collect();
+    for (const m of [a, b]) {
+      const userPart = (m.options.model as ScriptedModel).calls[0].prompt.find((x) => x.role === "user")!;
+      expect(userPart.content).toContainEqual(
+        expect.objectContaining({ type: "file", mediaType: "image/png", data: "AAEC" }),
+      );
+    }
+  });
+
   it("streams a function step written as an async generator", async () => {
     const wf = new Workflow({
       name: "S",
