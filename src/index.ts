@@ -3,6 +3,18 @@ export { AgentOS } from "./os/index.js";
 export type { AgentOSOptions, ServeOptions } from "./os/index.js";
 export { Agent } from "./agent/index.js";
 export type { AgentOptions, ModelLike } from "./agent/index.js";
+export { Team, TEAM_MODES } from "./team/index.js";
+export type { TeamMember, TeamMode, TeamOptions, TeamTask, TaskStatus } from "./team/index.js";
+export { Workflow, step, parallel, condition, loop, router, StepFailedError } from "./workflow/index.js";
+export type {
+  WorkflowOptions,
+  WorkflowStep,
+  StepInput,
+  StepResult,
+  StepFunction,
+  StepLike,
+  LoopState,
+} from "./workflow/index.js";
 export { tool, toolkit } from "./tool/index.js";
 export type { Tool, ToolContext, Toolkit, ToolLike, ToolOptions } from "./tool/index.js";
 export {

@@ -23,6 +23,7 @@ import {
   trailingResults,
 } from "./offline-demo-intents.js";
 import type { ResultSeen } from "./offline-demo-intents.js";
+import { delegationCalls, isDelegationTool, routedMembers, teamAnswer } from "./offline-demo-team.js";
 
 export interface OfflineDemoModelOptions {
   /** Pause between streamed words, in milliseconds (default 20; 0 streams everything at once). */
@@ -42,8 +43,9 @@ const PAUSE = Symbol("pause");
 
 /**
  * The model the demo server uses when no provider is configured: no network, deterministic.
- * It calls a calculator or clock tool when asked for arithmetic or the time, reports their
- * results, and otherwise says plainly what it is and what it saw, never more.
+ * It calls a calculator, clock or lookup tool when asked for arithmetic, the time or a topic,
+ * reports their results, delegates to the best-fitting members when it leads a team, and
+ * otherwise says plainly what it is and what it saw, never more.
  */
 export class OfflineDemoModel implements LanguageModelV3 {
   readonly specificationVersion = "v3" as const;
@@ -197,22 +199,46 @@ function decide(
   const user = prompt[userIndex];
   const userText =
     user?.role === "user" ? user.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n") : "";
+  const tools = options.toolChoice?.type === "none" ? [] : toolNames(options);
   if (prompt[prompt.length - 1]?.role === "tool") {
     const results = trailingResults(prompt);
+    // A routed member's answer only comes back when it failed: try the next best one.
+    if (tools.includes("route_to_member") && results.some((r) => r.part.toolName === "route_to_member")) {
+      const next = delegationCalls(options, "route_to_member", userText, routedMembers(prompt));
+      if (next.length) return { calls: next };
+    }
+    if (results.some((r) => isDelegationTool(r.part.toolName))) return { text: teamAnswer(results) };
     if (results.length) return { text: resultsAnswer(results, userText) };
   }
-  const tools = options.toolChoice?.type === "none" ? [] : toolNames(options);
+  const delegation = tools.find(isDelegationTool);
+  if (delegation) {
+    const calls = delegationCalls(options, delegation, userText);
+    if (calls.length) return { calls };
+  }
   const calc = tools.find((name) => /calc/i.test(name));
   const clock = tools.find((name) => /time|clock/i.test(name));
+  const lookup = tools.find((name) => /lookup|search/i.test(name));
   const expression = findArithmetic(userText);
   const calls: { toolName: string; input: object }[] = [];
   if (expression !== undefined && calc) calls.push({ toolName: calc, input: { expression } });
   if (clock && asksForTime(userText)) calls.push({ toolName: clock, input: {} });
+  const query = lookup && queryParameter(options, lookup);
+  const words = keyWords(userText);
+  if (lookup && query && words.length) calls.push({ toolName: lookup, input: { [query]: words.join(" ") } });
   if (calls.length) return { calls };
   const files =
     user?.role === "user" ? user.content.filter((p): p is LanguageModelV3FilePart => p.type === "file") : [];
   const earlier = prompt.slice(0, Math.max(userIndex, 0)).filter((m) => m.role === "user").length;
   return { text: chatAnswer(userText, earlier, files) };
+}
+
+/** The string parameter a lookup tool takes its query in: `query`, else its first string parameter. */
+function queryParameter(options: LanguageModelV3CallOptions, toolName: string): string | undefined {
+  const tool = options.tools?.find((t) => t.type === "function" && t.name === toolName);
+  if (tool?.type !== "function") return undefined;
+  const props = Object.entries(tool.inputSchema.properties ?? {});
+  if (props.some(([name]) => name === "query")) return "query";
+  return props.find(([, p]) => typeof p === "object" && p.type === "string")?.[0];
 }
 
 function chatAnswer(userText: string, earlierTurns: number, files: LanguageModelV3FilePart[]): string {

@@ -10,3 +10,6 @@ export * from "./run-stream.js";
 export * from "./runnable.js";
 export * from "./cancel.js";
 export * from "./terminal-events.js";
+export * from "./event-channel.js";
+export * from "./run-record.js";
+export * from "./nested-runs.js";

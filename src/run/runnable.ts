@@ -81,7 +81,15 @@ export interface ComponentInfo {
   settings: Record<string, unknown>;
   members?: { id: string; name: string; kind: ComponentKind }[];
   mode?: string;
-  steps?: { name: string; kind: string; ref?: string }[];
+  steps?: StepInfo[];
+}
+
+/** A workflow step as listed: its kind, what it runs (agent, team or function name) and any nested steps. */
+export interface StepInfo {
+  name: string;
+  kind: string;
+  ref?: string;
+  steps?: StepInfo[];
 }
 
 /** An agent, team or workflow: anything an OS can run. */
@@ -98,4 +106,6 @@ export interface Runnable {
    */
   continueRun?(paused: RunOutput, resolution: RunResolution, options?: RunOptions): RunStream;
   info(): ComponentInfo;
+  /** Throws a ValidationError (locations under "input") when the component cannot take this input; called before anything is stored. */
+  validateInput?(message: unknown): void;
 }

@@ -102,7 +102,10 @@ export interface RunStore {
   begin(run: RunOutput, session: SessionSeed): Promise<SessionRecord>;
   /** Writes the run's state (status, content, messages, metrics) without touching its session. */
   save(run: RunOutput): Promise<void>;
-  /** Writes the run's final state and updates its session (state, counts, updated_at) in one transaction. */
+  /**
+   * Writes the run's final state and updates its session (state, counts, updated_at) in one transaction.
+   * A nested run (parent_run_id set) only touches the session's updated_at: its parent accounts for it.
+   */
   finish(
     run: RunOutput,
     session: { session_state?: Record<string, unknown> | null; messages_added: number },

@@ -118,6 +118,28 @@ export function storeContract(
       expect(await store.runs.summaries({ componentId: component, userId: "nobody" })).toEqual([]);
     });
 
+    it("a nested run's end leaves the session's message count and state to its parent", async () => {
+      const sid = newId();
+      const parent = runOf({ session_id: sid });
+      await store.runs.begin(parent, seed(sid));
+      const child = runOf({ session_id: sid, parent_run_id: parent.run_id, agent_id: "member" });
+      await store.runs.begin(child, seed(sid, null, "member"));
+      child.status = "COMPLETED";
+      await store.runs.finish(child, { session_state: { from: "member" }, messages_added: 2 });
+      expect(await store.runs.get(child.run_id)).toMatchObject({ status: "COMPLETED" });
+      expect(await store.sessions.get(sid)).toMatchObject({
+        message_count: 0,
+        session_state: null,
+        run_count: 1,
+      });
+      parent.status = "COMPLETED";
+      await store.runs.finish(parent, { session_state: { from: "parent" }, messages_added: 2 });
+      expect(await store.sessions.get(sid)).toMatchObject({
+        message_count: 2,
+        session_state: { from: "parent" },
+      });
+    });
+
     it("lists sessions newest first with filters and a stable cursor", async () => {
       const user = `lister-${newId()}`;
       const made: string[] = [];

@@ -1,4 +1,4 @@
-import type { ComponentInfo, ComponentKind, RunOutput } from "../../run/index.js";
+import type { ComponentInfo, ComponentKind, RunOutput, StepInfo } from "../../run/index.js";
 import { componentIdOf } from "../../run/index.js";
 import type { SessionRecord } from "../../storage/index.js";
 import { isoFromSeconds, isoTime } from "../schemas/fields.js";
@@ -16,13 +16,21 @@ export function componentListItem(info: ComponentInfo): Record<string, unknown> 
     has_memory: info.hasMemory,
   };
   if (info.kind === "team") {
-    item.members = (info.members ?? []).map((m) => ({ id: m.id, name: m.name }));
+    item.members = (info.members ?? []).map((m) => ({ id: m.id, name: m.name, type: m.kind }));
     item.mode = info.mode ?? null;
   }
-  if (info.kind === "workflow") {
-    item.steps = (info.steps ?? []).map((s) => ({ name: s.name, [s.kind]: s.ref ?? s.name }));
-  }
+  if (info.kind === "workflow") item.steps = (info.steps ?? []).map(stepItem);
   return item;
+}
+
+/** `{"name","agent": id}` (or team, function) for a step that runs something; composite steps list theirs. */
+function stepItem(s: StepInfo): Record<string, unknown> {
+  return {
+    name: s.name,
+    type: s.kind,
+    ...(s.ref !== undefined ? { [s.kind]: s.ref } : {}),
+    ...(s.steps ? { steps: s.steps.map(stepItem) } : {}),
+  };
 }
 
 export function componentDetail(info: ComponentInfo): Record<string, unknown> {

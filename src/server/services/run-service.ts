@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError } from "../../errors.js";
-import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../../run/index.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
+import type { ComponentKind, RunEvent, RunOutput, RunStatus, Runnable } from "../../run/index.js";
 import { componentIdOf, endsStream, isFinished, terminalEventsFor } from "../../run/index.js";
 import type { LiveRun } from "../../runtime/index.js";
 import type { Principal } from "../auth/index.js";
@@ -31,6 +31,8 @@ export class RunService {
     ids: { runId?: string; sessionId?: string } = {},
   ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentId);
+    const message = kind === "workflow" && form.input !== undefined ? jsonInput(form.input) : form.message;
+    checkInput(component, message);
     const userId = actingUserId(principal, form.user_id);
     const media = filesToMedia(files);
     if (form.session_id) {
@@ -49,7 +51,6 @@ export class RunService {
         }
       }
     }
-    const message = kind === "workflow" && form.input !== undefined ? form.input : form.message;
     return this.ctx.runs.start({
       component,
       input: { message, ...(media.length ? { media } : {}) },
@@ -230,6 +231,29 @@ export class RunService {
     return live && !isFinished(run.status)
       ? { ...run, status: live.status, content: live.contentSoFar || run.content }
       : run;
+  }
+}
+
+/** A workflow's `input` field: JSON text (as forms send it) is parsed; anything else is taken as it is. */
+function jsonInput(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Refuses input the component cannot take (422), before anything is stored. */
+function checkInput(component: Runnable, message: unknown): void {
+  try {
+    component.validateInput?.(message);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    throw new ValidationError(
+      err.message,
+      err.issues.map((i) => ({ ...i, loc: ["body", ...i.loc] })),
+    );
   }
 }
 

@@ -108,14 +108,18 @@ export class SqlRunStore implements RunStore {
     run: RunOutput,
     session: { session_state?: Record<string, unknown> | null; messages_added: number },
   ): Promise<void> {
+    // A nested run (team member, workflow step) leaves the session's messages and state to its parent.
+    const nested = run.parent_run_id !== null;
     await this.writes.run(async (trx) => {
       await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
       await trx
         .updateTable("sessions")
         .set((eb) => ({
           updated_at: Date.now(),
-          message_count: eb("message_count", "+", session.messages_added),
-          ...(session.session_state !== undefined ? { session_state: toJson(session.session_state) } : {}),
+          ...(nested ? {} : { message_count: eb("message_count", "+", session.messages_added) }),
+          ...(session.session_state !== undefined && !nested
+            ? { session_state: toJson(session.session_state) }
+            : {}),
         }))
         .where("session_id", "=", run.session_id)
         .execute();

@@ -1,0 +1,93 @@
+import type { Logger } from "pino";
+import type { Store } from "../storage/store.js";
+import type { ComponentKind } from "./events.js";
+import type { Message } from "./message.js";
+import { nowSeconds } from "./message.js";
+import { emptyMetrics } from "./metrics.js";
+import type { RunOutput } from "./output.js";
+import type { RunInput, RunOptions } from "./runnable.js";
+
+/** The RunOutput a team or workflow run starts with (status RUNNING). */
+export function newRunRecord(init: {
+  kind: ComponentKind;
+  id: string;
+  name: string;
+  runId: string;
+  sessionId: string;
+  input: RunInput;
+  options: RunOptions;
+  model?: { id: string; provider: string };
+  metadata?: Record<string, unknown>;
+}): RunOutput {
+  const { kind, input, options } = init;
+  const now = nowSeconds();
+  return {
+    run_id: init.runId,
+    session_id: init.sessionId,
+    user_id: options.userId ?? null,
+    parent_run_id: options.parent?.runId ?? null,
+    component_kind: kind,
+    ...(kind === "agent"
+      ? { agent_id: init.id, agent_name: init.name }
+      : kind === "team"
+        ? { team_id: init.id, team_name: init.name }
+        : { workflow_id: init.id, workflow_name: init.name }),
+    status: "RUNNING",
+    input: { input_content: input.message, ...(input.media?.length ? { media: input.media } : {}) },
+    content: "",
+    content_type: "str",
+    messages: [],
+    tools: [],
+    metrics: emptyMetrics(),
+    model: init.model?.id ?? null,
+    model_provider: init.model?.provider ?? null,
+    session_state: null,
+    metadata: options.metadata ?? init.metadata ?? null,
+    error: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The user message of a run: its text, or its JSON for structured input. */
+export function userMessageOf(input: RunInput): Message {
+  return {
+    role: "user",
+    content: typeof input.message === "string" ? input.message : JSON.stringify(input.message),
+    ...(input.media?.length ? { media: input.media } : {}),
+    created_at: nowSeconds(),
+  };
+}
+
+/** Sets a run's final status, error and duration. */
+export function finishRun(
+  run: RunOutput,
+  status: RunOutput["status"],
+  error: string | null,
+  startedAt: number,
+): void {
+  run.status = status;
+  run.error = error;
+  run.metrics.time = (performance.now() - startedAt) / 1000;
+  run.updated_at = nowSeconds();
+}
+
+/** Stores a run that ended badly (its session state is left as it was); a failing db is logged, never allowed to hide the terminal event. */
+export async function storeFailedRun(
+  store: Store | undefined,
+  run: RunOutput,
+  messagesAdded: number,
+  logger?: Logger,
+): Promise<void> {
+  if (!store) return;
+  try {
+    await store.runs.finish(run, { messages_added: messagesAdded });
+  } catch (err) {
+    logger?.error({ err, run_id: run.run_id }, "could not store the end of a run");
+  }
+}
+
+/** The content type of a run's answer: "str" for text, "json" for anything else. */
+export function contentTypeOf(content: unknown): string {
+  return typeof content === "string" ? "str" : "json";
+}
