@@ -1,3 +1,5 @@
+import type { KnowledgeStore } from "./knowledge-store.js";
+import type { MemoryStore } from "./memory-store.js";
 import type { RunEventStore, RunStore, SessionStore, Store } from "./store.js";
 
 /**
@@ -8,6 +10,8 @@ export class LazyStore implements Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -19,6 +23,8 @@ export class LazyStore implements Store {
     this.sessions = forward(() => this.impl().then((s) => s.sessions));
     this.runs = forward(() => this.impl().then((s) => s.runs));
     this.events = forward(() => this.impl().then((s) => s.events));
+    this.knowledge = forward(() => this.impl().then((s) => s.knowledge));
+    this.memories = forward(() => this.impl().then((s) => s.memories));
   }
 
   /** The loaded implementation. */

@@ -1,4 +1,6 @@
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../run/index.js";
+import type { KnowledgeStore } from "./knowledge-store.js";
+import type { MemoryStore } from "./memory-store.js";
 
 /** A session as stored. Times are epoch milliseconds. */
 export interface SessionRecord {
@@ -135,4 +137,6 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
 }

@@ -1,8 +1,12 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
+import type { KnowledgeStore } from "../knowledge-store.js";
+import type { MemoryStore } from "../memory-store.js";
 import type { RunEventStore, RunStore, SessionStore, Store } from "../store.js";
 import type { DialectParts } from "./dialect.js";
 import { SqlRunEventStore } from "./event-queries.js";
+import { SqlKnowledgeStore } from "./knowledge-queries.js";
+import { SqlMemoryStore } from "./memory-queries.js";
 import { runMigrations } from "./migrations.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
@@ -16,6 +20,8 @@ export class SqlStore implements Store {
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
 
   constructor(
     readonly id: string,
@@ -26,6 +32,8 @@ export class SqlStore implements Store {
     this.sessions = new SqlSessionStore(db, writes);
     this.runs = new SqlRunStore(db, writes);
     this.events = new SqlRunEventStore(db, writes);
+    this.knowledge = new SqlKnowledgeStore(db, writes, parts);
+    this.memories = new SqlMemoryStore(db, writes);
   }
 
   get dialect() {
