@@ -6,6 +6,7 @@ import { EventFactory, cancelReason, emptyMetrics, nowSeconds } from "../run/ind
 import type { Store } from "../storage/index.js";
 import type { Agent } from "./agent.js";
 import { modelLoop } from "./model-loop.js";
+import { prepareAddOns } from "./run-add-ons.js";
 import { parseStructured } from "./structured-output.js";
 import { countsAsSessionMessage, historyMessages, systemMessage } from "./system-message.js";
 
@@ -91,12 +92,21 @@ export async function* runAgent(
       o.addHistoryToContext && store
         ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
         : [];
-    const system = systemMessage(o);
+    const addOns = await prepareAddOns(agent, {
+      store,
+      run,
+      userText: userMessage.content ?? "",
+      events,
+      signal,
+      logger: options.logger,
+    });
+    if (o.knowledge) run.references = addOns.references; // filled as the run searches
+    const system = systemMessage(o, addOns.sections);
     const result = yield* modelLoop({
       model,
       modelName,
       messages: [...(system ? [system] : []), ...historyMessages(history), userMessage],
-      tools: agent.tools(),
+      tools: addOns.tools.length ? [...agent.tools(), ...addOns.tools] : agent.tools(),
       toolContext: {
         runId,
         sessionId,
@@ -125,6 +135,8 @@ export async function* runAgent(
     }
     yield events.make("RunContentCompleted", {});
     signal.throwIfAborted();
+    yield* addOns.after(run);
+    signal.throwIfAborted();
     finishRun(run, "COMPLETED", null, startedAt);
     if (store)
       await store.runs.finish(run, {
@@ -136,6 +148,7 @@ export async function* runAgent(
       content_type: run.content_type,
       metrics: run.metrics,
       session_state: sessionState,
+      ...(run.references ? { references: run.references } : {}),
     });
     return run;
   } catch (err) {
