@@ -94,6 +94,7 @@ export async function* runAgent(
         : [];
     const addOns = await prepareAddOns(agent, {
       store,
+      knowledgeStore: options.store ?? store,
       run,
       userText: userMessage.content ?? "",
       events,

@@ -25,7 +25,10 @@ export interface RunAddOns {
 }
 
 export interface AddOnContext {
+  /** Where the run is kept (and memories with it). */
   store: Store | undefined;
+  /** Where knowledge without a db of its own lives: the serving OS's db. */
+  knowledgeStore: Store | undefined;
   run: RunOutput;
   /** The user's message as text. */
   userText: string;
@@ -50,7 +53,7 @@ export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<Ru
   const references: KnowledgeReferences[] = [];
 
   if (o.knowledge) {
-    const base = o.knowledge.on(store);
+    const base = o.knowledge.on(ctx.knowledgeStore);
     const settings = { filters: o.knowledgeFilters, limit: o.knowledge.maxResults };
     if (o.addKnowledgeToContext && ctx.userText.trim()) {
       const section = knowledgeSection(await lookUp(base, ctx.userText, settings, references, signal));

@@ -28,3 +28,4 @@ export type { HashingEmbedderOptions } from "./embedders/hashing-embedder.js";
 export { embedAll, embedOne } from "./embedders/embed.js";
 export { searchKnowledgeTool, knowledgeSection, lookUp } from "./agent-knowledge.js";
 export type { KnowledgeReferences, AgentKnowledgeSettings } from "./agent-knowledge.js";
+export { KnowledgeRegistry } from "./registry.js";

@@ -6,6 +6,7 @@ import { prepareContent } from "./content-input.js";
 import type { ContentInput, ContentSource, PreparedContent } from "./content-input.js";
 import { embedAll, embedOne } from "./embedders/embed.js";
 import { safeFetch } from "./fetch/safe-fetch.js";
+import type { IngestionQueue } from "./ingestion-queue.js";
 import type { Knowledge } from "./knowledge.js";
 import { parseContentType, readerFor, supportedTypes } from "./readers/index.js";
 import { checkFilters, fuseByRank, toResult } from "./search.js";
@@ -47,6 +48,19 @@ export class KnowledgeBase {
     }
     const pending = { ...record, ...(created ? {} : { status: "pending" as const, status_message: null }) };
     return { record: pending, process: (signal) => this.#process(prepared, signal) };
+  }
+
+  /** Hands the processing to a background queue; content the queue drops (shutdown) fails with the reason. */
+  enqueue(added: AddedContent, queue: IngestionQueue): void {
+    const { process, record } = added;
+    if (!process) return;
+    queue.push(record.id, process, () =>
+      this.store.knowledge.setStatus(
+        record.id,
+        "failed",
+        "The server shut down before the content was processed; add it again",
+      ),
+    );
   }
 
   /** Adds content and processes it before returning (scripts, tests, small loads). */

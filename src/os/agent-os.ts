@@ -2,6 +2,9 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import type { Logger } from "pino";
 import { slugify } from "../agent/slug.js";
+import { errorMessage } from "../errors.js";
+import { IngestionQueue, KnowledgeRegistry } from "../knowledge/index.js";
+import type { Knowledge } from "../knowledge/index.js";
 import type { Runnable } from "../run/index.js";
 import { RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
@@ -27,6 +30,8 @@ export interface AgentOSOptions {
   agents?: Runnable[];
   teams?: Runnable[];
   workflows?: Runnable[];
+  /** Knowledge bases served under /knowledge besides those attached to agents (which are found on their own). */
+  knowledge?: Knowledge[];
   /** Where sessions and runs are kept. Default: SQLite at AGENTOS_DB_FILE (agentos.db). */
   db?: Store;
   logger?: Logger;
@@ -65,6 +70,9 @@ export class AgentOS {
   readonly runs: RunManager;
   readonly config: EnvConfig;
   readonly logger: Logger;
+  readonly knowledge: KnowledgeRegistry;
+  /** Background ingestion of knowledge content (bounded concurrency, AGENTOS_INGEST_CONCURRENCY). */
+  readonly ingestion: IngestionQueue;
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
@@ -87,6 +95,11 @@ export class AgentOS {
       logger: this.logger,
       storeEvents: options.storeEvents,
     });
+    this.knowledge = new KnowledgeRegistry(
+      KnowledgeRegistry.discover(options.knowledge ?? [], this.components.all()),
+      this.store,
+    );
+    this.ingestion = new IngestionQueue({ concurrency: this.config.ingestConcurrency, logger: this.logger });
   }
 
   /** Migrates the database, marks runs a crash left unfinished, and builds the server. Idempotent. */
@@ -131,8 +144,10 @@ export class AgentOS {
       await this.runs.drain(this.config.drainSeconds * 1000);
       const started = await this.#started?.catch(() => undefined);
       await started?.app.close();
+      await this.ingestion.close(this.config.drainSeconds * 1000);
       await this.runs.close();
       await this.runs.bus.close();
+      for (const store of this.knowledge.stores()) if (store !== this.store) await store.close();
       await this.store.close();
     })();
     return this.#closing;
@@ -147,6 +162,17 @@ export class AgentOS {
         { runs: failed.length },
         "runs left unfinished by a previous process were marked ERROR",
       );
+    for (const store of this.knowledge.stores()) {
+      if (store !== this.store) await store.migrate();
+      const lost = await store.knowledge.failUnfinished(
+        "interrupted by a restart before processing finished; add the content again",
+      );
+      if (lost.length)
+        this.logger.warn(
+          { contents: lost.length },
+          "knowledge content left unfinished by a previous process was marked failed",
+        );
+    }
     const auth = o.auth ?? new OpenAuthenticator();
     if (auth.mode === "none")
       this.logger.warn("no authentication configured: every caller may use every route");
@@ -157,6 +183,8 @@ export class AgentOS {
       runs: this.runs,
       auth,
       logger: this.logger,
+      knowledge: this.knowledge,
+      ingestion: this.ingestion,
       settings: {
         limits: {
           maxFileBytes: o.limits?.maxFileBytes ?? this.config.maxFileBytes,
@@ -177,6 +205,30 @@ export class AgentOS {
     };
     // Fastify and its plugins load only when a server is wanted.
     const { buildApp } = await import("../server/app.js");
-    return buildApp(ctx);
+    const built = await buildApp(ctx);
+    void this.#preload();
+    return built;
+  }
+
+  /** Queues the knowledge bases' preload content; startup does not wait for it. */
+  async #preload(): Promise<void> {
+    for (const base of this.knowledge.list()) {
+      const { preload } = base.knowledge.options;
+      if (!preload) continue;
+      try {
+        for (const input of typeof preload === "function" ? await preload() : preload) {
+          try {
+            base.enqueue(await base.add(input), this.ingestion);
+          } catch (err) {
+            this.logger.warn({ knowledge_id: base.id, err: errorMessage(err) }, "could not preload content");
+          }
+        }
+      } catch (err) {
+        this.logger.warn(
+          { knowledge_id: base.id, err: errorMessage(err) },
+          "could not list the content to preload",
+        );
+      }
+    }
   }
 }

@@ -9,6 +9,7 @@ export interface EnvConfig {
   keepAliveMs: number;
   docs: boolean;
   drainSeconds: number;
+  ingestConcurrency: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -24,6 +25,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     keepAliveMs: int(env, "AGENTOS_SSE_KEEPALIVE_MS", 15_000, 100),
     docs: bool(env, "AGENTOS_DOCS", true),
     drainSeconds: int(env, "AGENTOS_DRAIN_SECONDS", 30, 0),
+    ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
   };
 }
 

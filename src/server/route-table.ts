@@ -3,7 +3,11 @@ import type { ServerContext } from "./context.js";
 import type { RouteDef } from "./route.js";
 import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
+import { knowledgeRoutes } from "./routes/knowledge.js";
+import { memoryRoutes } from "./routes/memories.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { KnowledgeService } from "./services/knowledge-service.js";
+import { MemoryService } from "./services/memory-service.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
 
@@ -17,5 +21,7 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...componentRoutes(ctx, runs, "team"),
     ...componentRoutes(ctx, runs, "workflow"),
     ...sessionRoutes(ctx, sessions),
+    ...memoryRoutes(ctx, new MemoryService(ctx)),
+    ...knowledgeRoutes(ctx, new KnowledgeService(ctx)),
   ];
 }
