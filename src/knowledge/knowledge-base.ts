@@ -141,7 +141,8 @@ export class KnowledgeBase {
   async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
     const embedder = this.knowledge.embedder;
-    const searchType: SearchType = options.type ?? (embedder ? "hybrid" : "keyword");
+    const searchType: SearchType =
+      options.type ?? this.knowledge.options.searchType ?? (embedder ? "hybrid" : "keyword");
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? this.knowledge.maxResults)), 100);
     const filters = checkFilters(options.filters);
     if (searchType !== "keyword" && !embedder)

@@ -6,7 +6,7 @@ import type { ChunkingOptions } from "./chunking/index.js";
 import type { ContentInput } from "./content-input.js";
 import type { FetchPolicy } from "./fetch/safe-fetch.js";
 import { KnowledgeBase } from "./knowledge-base.js";
-import type { SearchOptions, SearchResponse } from "./search.js";
+import type { SearchOptions, SearchResponse, SearchType } from "./search.js";
 
 export interface KnowledgeOptions {
   /** Default: a slug of the name. */
@@ -20,6 +20,8 @@ export interface KnowledgeOptions {
   chunking?: ChunkingOptions;
   /** Results an agent's search returns. Default 5. */
   maxResults?: number;
+  /** The search used when none is asked for. Default: hybrid with an embedder, keyword without. */
+  searchType?: SearchType;
   /** How URLs are fetched; private and loopback addresses are refused unless listed in `allowedHosts`. */
   fetch?: FetchPolicy;
   /**
@@ -41,6 +43,8 @@ export class Knowledge {
   constructor(options: KnowledgeOptions) {
     if (!options.name) throw new TypeError("A knowledge base needs a name");
     resolveChunking(options.chunking); // impossible sizes fail here, not at the first upload
+    if (options.searchType && options.searchType !== "keyword" && !options.embedder)
+      throw new TypeError(`searchType '${options.searchType}' needs an embedder`);
     this.options = options;
   }
 

@@ -5,7 +5,7 @@ export type SearchType = "keyword" | "vector" | "hybrid";
 export const SEARCH_TYPES: readonly SearchType[] = ["keyword", "vector", "hybrid"];
 
 export interface SearchOptions {
-  /** Default: hybrid with an embedder, keyword without. */
+  /** Default: the knowledge base's searchType (hybrid with an embedder, keyword without). */
   type?: SearchType;
   /** Default: the knowledge base's maxResults. At most 100. */
   limit?: number;
