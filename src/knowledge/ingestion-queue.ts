@@ -41,7 +41,9 @@ export class IngestionQueue {
 
   push(id: string, run: (signal: AbortSignal) => Promise<unknown>, dropped?: () => Promise<unknown>): void {
     if (this.#closed) {
-      void dropped?.();
+      dropped?.().catch((err) =>
+        this.#logger?.error({ err, content_id: id }, "could not mark dropped content"),
+      );
       return;
     }
     this.#queued.push({ id, run, dropped, controller: new AbortController() });

@@ -76,6 +76,7 @@ export class AgentOS {
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
+  #preloading: Promise<void> = Promise.resolve();
 
   constructor(options: AgentOSOptions = {}) {
     this.#options = options;
@@ -144,6 +145,7 @@ export class AgentOS {
       await this.runs.drain(this.config.drainSeconds * 1000);
       const started = await this.#started?.catch(() => undefined);
       await started?.app.close();
+      await this.#preloading; // stops at the next content once closing
       await this.ingestion.close(this.config.drainSeconds * 1000);
       await this.runs.close();
       await this.runs.bus.close();
@@ -206,8 +208,14 @@ export class AgentOS {
     // Fastify and its plugins load only when a server is wanted.
     const { buildApp } = await import("../server/app.js");
     const built = await buildApp(ctx);
-    void this.#preload();
+    this.#preloading = this.#preload();
     return built;
+  }
+
+  /** Resolves once the knowledge bases' preload content is queued and all queued content is processed. */
+  async ingestionSettled(): Promise<void> {
+    await this.#preloading;
+    await this.ingestion.idle();
   }
 
   /** Queues the knowledge bases' preload content; startup does not wait for it. */
@@ -217,6 +225,7 @@ export class AgentOS {
       if (!preload) continue;
       try {
         for (const input of typeof preload === "function" ? await preload() : preload) {
+          if (this.#closing) return;
           try {
             base.enqueue(await base.add(input), this.ingestion);
           } catch (err) {

@@ -49,10 +49,26 @@ const beforeHeadings: Splitter = (text) => {
   return parts;
 };
 
+/** Cuts before each match of `re` (global): a word keeps the space before it, as tiktoken counts it. */
+function cutBefore(re: RegExp): Splitter {
+  return (text) => {
+    const parts: string[] = [];
+    let from = 0;
+    for (const m of text.matchAll(re)) {
+      if (m.index > from) {
+        parts.push(text.slice(from, m.index));
+        from = m.index;
+      }
+    }
+    parts.push(text.slice(from));
+    return parts;
+  };
+}
+
 const paragraphs = cutAfter(/\n[ \t]*\n\s*/g);
 const lines = cutAfter(/\n/g);
-const sentences = cutAfter(/[.!?…。！？]+["'”’)\]]*\s+/gu);
-const words = cutAfter(/\s+/g);
+const sentences = cutBefore(/(?<=[.!?…。！？]["'”’)\]]*)\s+/gu);
+const words = cutBefore(/\s+/g);
 
 const MARKDOWN_LEVELS: Splitter[] = [beforeHeadings, paragraphs, lines, sentences, words];
 const TEXT_LEVELS: Splitter[] = [paragraphs, lines, sentences, words];
@@ -78,45 +94,55 @@ export async function recursiveChunks(
   const levels = format === "markdown" ? MARKDOWN_LEVELS : TEXT_LEVELS;
   const tokensOf = (t: string) => (t.length > size * CHARS_PER_TOKEN_CEILING ? Infinity : tok.count(t));
 
-  const split = async (piece: string, level: number): Promise<string[]> => {
-    if (tokensOf(piece) <= size) return [piece];
-    if (level >= levels.length) return fixedSizeChunks(piece, tok, size, 0, coop);
+  const joined = (parts: Part[]) => parts.map((p) => p.text).join("");
+  const sum = (parts: Part[]) => parts.reduce((n, p) => n + p.tokens, 0);
+
+  /**
+   * Chunks of `piece`, the first of them starting with `prefix` (parts already collected, such as
+   * a heading) when it fits there; the last chunk may still grow with what follows the piece.
+   */
+  const split = async (piece: string, level: number, prefix: Part[]): Promise<string[]> => {
+    const pieceTokens = tokensOf(piece);
+    if (pieceTokens + sum(prefix) <= size) return [joined(prefix) + piece];
+    if (level >= levels.length) {
+      const windows = await fixedSizeChunks(piece, tok, size, 0, coop);
+      return prefix.length ? [joined(prefix), ...windows] : windows;
+    }
     const parts = levels[level](piece);
-    if (parts.length <= 1) return split(piece, level + 1);
+    if (parts.length <= 1) return split(piece, level + 1, prefix);
     const chunks: string[] = [];
-    let current: Part[] = [];
-    let total = 0;
-    const flush = (carry: boolean) => {
-      if (current.length) chunks.push(current.map((p) => p.text).join(""));
-      if (!carry) {
-        current = [];
-        total = 0;
-        return;
-      }
-      let kept = 0;
-      let i = current.length;
-      while (i > 0 && kept + current[i - 1].tokens <= overlap) kept += current[--i].tokens;
-      current = current.slice(i);
-      total = kept;
-    };
+    let current = [...prefix];
+    let total = sum(current);
     for (const text of parts) {
       await coop.tick();
       const tokens = tokensOf(text);
       if (tokens > size) {
-        flush(false);
-        chunks.push(...(await split(text, level + 1)));
+        // A section too big for one chunk stands alone; a smaller part continues the chunk before it.
+        const section = levels[level] === beforeHeadings;
+        if (section && current.length) chunks.push(joined(current));
+        const sub = await split(text, level + 1, section ? [] : current);
+        chunks.push(...sub.slice(0, section ? sub.length : -1));
+        const last = sub[sub.length - 1];
+        current = section ? [] : [{ text: last, tokens: tok.count(last) }];
+        total = section ? 0 : current[0].tokens;
         continue;
       }
       if (total + tokens > size) {
-        flush(true);
+        chunks.push(joined(current));
+        // Carry whole trailing parts worth at most `overlap` tokens into the next chunk.
+        let i = current.length;
+        let kept = 0;
+        while (i > 0 && kept + current[i - 1].tokens <= overlap) kept += current[--i].tokens;
+        current = current.slice(i);
+        total = kept;
         while (current.length && total + tokens > size) total -= current.shift()!.tokens;
       }
       current.push({ text, tokens });
       total += tokens;
     }
-    flush(false);
+    if (current.length) chunks.push(joined(current));
     return chunks;
   };
 
-  return split(text, 0);
+  return split(text, 0, []);
 }

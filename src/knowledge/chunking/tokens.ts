@@ -36,8 +36,19 @@ export function loadTokenizer(encoding: TokenEncoding = "cl100k_base"): Promise<
   }
   return tiktoken.then((t) => ({
     encoding,
-    encode: (text) => t.encode(text, [], []),
+    encode: (text) => encode(t, text),
     decode: (tokens) => t.decode(tokens),
-    count: (text) => t.encode(text, [], []).length,
+    count: (text) => encode(t, text).length,
   }));
+}
+
+const LONG_RUN = /\S{256,}/;
+
+function encode(t: Tiktoken, text: string): number[] {
+  if (!LONG_RUN.test(text)) return t.encode(text, [], []);
+  // Byte-pair merging is quadratic in the length of one word: cut very long runs (base64, minified code) first.
+  const ids: number[] = [];
+  for (const piece of text.split(/(\S{128})/))
+    if (piece) for (const id of t.encode(piece, [], [])) ids.push(id);
+  return ids;
 }
