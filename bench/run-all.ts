@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { measureRuns } from "./http-runs.js";
+import { measureKnowledge } from "./knowledge.js";
 import { measureStartup } from "./import-and-start.js";
 import { measureFraming } from "./sse-framing.js";
 
@@ -26,6 +27,14 @@ const runs = await measureRuns();
 rows.push(["non-stream runs over HTTP (50 conn, SQLite)", `${Math.round(runs.nonStream)}/s`, "≥ 2,500/s"]);
 rows.push(["streamed runs over HTTP (50 conn, SQLite)", `${Math.round(runs.stream)}/s`, "≥ 1,500/s"]);
 if (runs.errors) rows.push(["HTTP errors", String(runs.errors), "0"]);
+
+const knowledge = await measureKnowledge();
+rows.push(["knowledge ingestion (read, chunk, embed, store)", `${Math.round(knowledge.ingestion.chunksPerSecond)} chunks/s`, "—"]);
+for (const { chunks, result } of knowledge.search) {
+  const at = `${chunks / 1000}k chunks`;
+  rows.push([`keyword search, ${at}`, `p50 ${result.keyword.p50.toFixed(1)} ms, p95 ${result.keyword.p95.toFixed(1)} ms`, "—"]);
+  rows.push([`vector search (384 dims), ${at}`, `p50 ${result.vector.p50.toFixed(1)} ms, p95 ${result.vector.p95.toFixed(1)} ms`, "—"]);
+}
 
 console.log("\n| benchmark | measured | budget |\n|---|---|---|");
 for (const [name, value, budget] of rows) console.log(`| ${name} | ${value} | ${budget} |`);

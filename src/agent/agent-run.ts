@@ -6,9 +6,11 @@ import { EventFactory, cancelReason, emptyMetrics, nowSeconds } from "../run/ind
 import type { Store } from "../storage/index.js";
 import type { Agent } from "./agent.js";
 import { modelLoop } from "./model-loop.js";
-import { prepareAddOns } from "./run-add-ons.js";
+import type { RunAddOns } from "./run-add-ons.js";
 import { parseStructured } from "./structured-output.js";
 import { countsAsSessionMessage, historyMessages, systemMessage } from "./system-message.js";
+
+const NO_ADD_ONS: RunAddOns = { tools: [], sections: [], references: [], async *after() {} };
 
 /**
  * One agent run from start to end. Errors before RunStarted (the session belongs to someone else,
@@ -92,15 +94,21 @@ export async function* runAgent(
       o.addHistoryToContext && store
         ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
         : [];
-    const addOns = await prepareAddOns(agent, {
-      store,
-      knowledgeStore: options.store ?? store,
-      run,
-      userText: userMessage.content ?? "",
-      events,
-      signal,
-      logger: options.logger,
-    });
+    // Knowledge and memory load with the first agent that uses them.
+    const addOns: RunAddOns =
+      o.knowledge || agent.hasMemory
+        ? await (
+            await import("./run-add-ons.js")
+          ).prepareAddOns(agent, {
+            store,
+            knowledgeStore: options.store ?? store,
+            run,
+            userText: userMessage.content ?? "",
+            events,
+            signal,
+            logger: options.logger,
+          })
+        : NO_ADD_ONS;
     if (o.knowledge) run.references = addOns.references; // filled as the run searches
     const system = systemMessage(o, addOns.sections);
     const result = yield* modelLoop({

@@ -37,16 +37,8 @@ export interface AddOnContext {
   logger?: Logger;
 }
 
-const NONE: RunAddOns = {
-  tools: [],
-  sections: [],
-  references: [],
-  async *after() {},
-};
-
 export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<RunAddOns> {
   const o = agent.options;
-  if (!o.knowledge && !agent.hasMemory) return NONE;
   const { store, run, events, signal } = ctx;
   const tools: Tool[] = [];
   const sections: string[] = [];

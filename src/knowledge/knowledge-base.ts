@@ -1,14 +1,9 @@
-import { createHash } from "node:crypto";
 import { BadRequestError, NotFoundError, errorMessage } from "../errors.js";
 import type { ContentPage, ContentRecord, Store } from "../storage/index.js";
-import { chunkText } from "./chunking/index.js";
-import { prepareContent } from "./content-input.js";
 import type { ContentInput, ContentSource, PreparedContent } from "./content-input.js";
 import { embedAll, embedOne } from "./embedders/embed.js";
-import { safeFetch } from "./fetch/safe-fetch.js";
 import type { IngestionQueue } from "./ingestion-queue.js";
 import type { Knowledge } from "./knowledge.js";
-import { parseContentType, readerFor, supportedTypes } from "./readers/index.js";
 import { checkFilters, fuseByRank, toResult } from "./search.js";
 import type { SearchOptions, SearchResponse, SearchType } from "./search.js";
 
@@ -34,6 +29,7 @@ export class KnowledgeBase {
    * returned and nothing is re-processed, unless it failed before or a keyed source changed.
    */
   async add(input: ContentInput): Promise<AddedContent> {
+    const { prepareContent } = await import("./content-input.js");
     const prepared = await prepareContent(this.id, input, this.knowledge.options.fetch);
     const { record, created } = await this.store.knowledge.add(prepared.record);
     const changed =
@@ -86,6 +82,10 @@ export class KnowledgeBase {
 
   /** Fetch (URLs), read, chunk, embed. */
   async #pipeline(id: string, source: ContentSource, signal?: AbortSignal) {
+    // Readers, chunkers and the HTTP client load with the first content, not with the package.
+    const [{ chunkText }, { parseContentType, readerFor, supportedTypes }, { safeFetch }] = await Promise.all(
+      [import("./chunking/index.js"), import("./readers/index.js"), import("./fetch/safe-fetch.js")],
+    );
     let bytes: Buffer;
     let contentType: string | undefined;
     let filename: string | undefined;
@@ -104,7 +104,7 @@ export class KnowledgeBase {
       await this.store.knowledge.setStatus(id, "processing", null, {
         type: parseContentType(contentType).mime || null,
         size: bytes.length,
-        content_hash: createHash("sha256").update(bytes).digest("hex"),
+        content_hash: (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex"),
       });
     } else {
       ({ bytes, filename } = source);

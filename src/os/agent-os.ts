@@ -3,8 +3,10 @@ import pino from "pino";
 import type { Logger } from "pino";
 import { slugify } from "../agent/slug.js";
 import { errorMessage } from "../errors.js";
-import { IngestionQueue, KnowledgeRegistry } from "../knowledge/index.js";
-import type { Knowledge } from "../knowledge/index.js";
+// Not the knowledge index: readers, chunkers and fetching load with the first content.
+import { IngestionQueue } from "../knowledge/ingestion-queue.js";
+import type { Knowledge } from "../knowledge/knowledge.js";
+import { KnowledgeRegistry } from "../knowledge/registry.js";
 import type { Runnable } from "../run/index.js";
 import { RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";

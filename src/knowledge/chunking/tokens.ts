@@ -20,35 +20,80 @@ const RANKS: Record<TokenEncoding, () => Promise<{ default: TiktokenBPE }>> = {
 };
 
 // Building an encoding takes a second or two of CPU, and its tables never change: share them per process.
-const loaded = new Map<TokenEncoding, Promise<Tiktoken>>();
+const loaded = new Map<TokenEncoding, Promise<Tokenizer>>();
 
 /** The tokenizer for an encoding, loaded (rank file and tables) on first use. */
 export function loadTokenizer(encoding: TokenEncoding = "cl100k_base"): Promise<Tokenizer> {
   if (!Object.hasOwn(RANKS, encoding))
     return Promise.reject(new RangeError(`Unknown token encoding '${encoding}'`));
-  let tiktoken = loaded.get(encoding);
-  if (!tiktoken) {
-    tiktoken = Promise.all([import("js-tiktoken/lite"), RANKS[encoding]()]).then(
-      ([lite, ranks]) => new lite.Tiktoken(ranks.default),
+  let tokenizer = loaded.get(encoding);
+  if (!tokenizer) {
+    tokenizer = Promise.all([import("js-tiktoken/lite"), RANKS[encoding]()]).then(
+      ([lite, ranks]) =>
+        new PieceTokenizer(encoding, new lite.Tiktoken(ranks.default), ranks.default.pat_str),
     );
-    tiktoken.catch(() => loaded.delete(encoding));
-    loaded.set(encoding, tiktoken);
+    tokenizer.catch(() => loaded.delete(encoding));
+    loaded.set(encoding, tokenizer);
   }
-  return tiktoken.then((t) => ({
-    encoding,
-    encode: (text) => encode(t, text),
-    decode: (tokens) => t.decode(tokens),
-    count: (text) => encode(t, text).length,
-  }));
+  return tokenizer;
 }
 
-const LONG_RUN = /\S{256,}/;
+/** Pieces longer than this are cut first: byte-pair merging is quadratic in a piece's length. */
+const MAX_PIECE = 128;
+const CACHE_LIMIT = 100_000;
 
-function encode(t: Tiktoken, text: string): number[] {
-  if (!LONG_RUN.test(text)) return t.encode(text, [], []);
-  // Byte-pair merging is quadratic in the length of one word: cut very long runs (base64, minified code) first.
-  const ids: number[] = [];
-  for (const piece of text.split(/(\S{128})/))
-    if (piece) for (const id of t.encode(piece, [], [])) ids.push(id);
-  return ids;
+/**
+ * js-tiktoken, piece by piece: text is split with the encoding's own pre-tokenizer pattern (tokens
+ * never cross pieces) and each distinct piece is encoded once and remembered, which makes natural
+ * text, full of repeated words, an order of magnitude faster to count. The ids are tiktoken's,
+ * except inside pieces over 128 characters (base64, long rules), which are cut first.
+ */
+class PieceTokenizer implements Tokenizer {
+  readonly #pieces: RegExp;
+  readonly #cache = new Map<string, number[]>();
+
+  constructor(
+    readonly encoding: TokenEncoding,
+    private readonly tiktoken: Tiktoken,
+    pattern: string,
+  ) {
+    this.#pieces = new RegExp(pattern, "gu");
+  }
+
+  encode(text: string): number[] {
+    const ids: number[] = [];
+    this.#each(text, (tokens) => {
+      for (const t of tokens) ids.push(t);
+    });
+    return ids;
+  }
+
+  decode(tokens: number[]): string {
+    return this.tiktoken.decode(tokens);
+  }
+
+  count(text: string): number {
+    let n = 0;
+    this.#each(text, (tokens) => (n += tokens.length));
+    return n;
+  }
+
+  /** Calls `fn` with the tokens of each piece of the text, in order. */
+  #each(text: string, fn: (tokens: number[]) => void): void {
+    for (const m of text.matchAll(this.#pieces)) {
+      const piece = m[0];
+      if (piece.length <= MAX_PIECE) fn(this.#tokens(piece));
+      else for (let i = 0; i < piece.length; i += MAX_PIECE) fn(this.#tokens(piece.slice(i, i + MAX_PIECE)));
+    }
+  }
+
+  #tokens(piece: string): number[] {
+    let tokens = this.#cache.get(piece);
+    if (!tokens) {
+      tokens = this.tiktoken.encode(piece, [], []);
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(piece, tokens);
+    }
+    return tokens;
+  }
 }

@@ -1,6 +1,6 @@
 import { BadRequestError, PayloadTooLargeError, UnavailableError, ValidationError } from "../../errors.js";
 import type { ContentInput, KnowledgeBase, SearchResponse, SearchType } from "../../knowledge/index.js";
-import { SEARCH_TYPES } from "../../knowledge/index.js";
+import { SEARCH_TYPES } from "../../knowledge/search.js";
 import type { ContentRecord } from "../../storage/index.js";
 import type { ServerContext } from "../context.js";
 import type { UploadedFile } from "../http/form-body.js";

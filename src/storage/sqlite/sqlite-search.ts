@@ -126,12 +126,24 @@ function blob(vector: Float32Array, dims: number): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-/** The words of a query as an FTS5 expression: each quoted (no operator injection), any may match. */
+/** English words too common to help ranking, whose long posting lists would only slow a query down. */
+const STOP_WORDS = new Set(
+  (
+    "a an and are as at be but by can do does for from how i if in into is it its me my no not of on or our " +
+    "so than that the their them then there these they this to was we what when where which who why will " +
+    "with you your"
+  ).split(" "),
+);
+
+/**
+ * The words of a query as an FTS5 expression: each quoted (no operator injection), any may match.
+ * Stop words are left out unless the query has nothing else.
+ */
 export function ftsQuery(text: string): string {
-  const seen = new Set<string>();
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []) {
-    seen.add(word);
-    if (seen.size === MAX_TERMS) break;
-  }
-  return [...seen].map((w) => `"${w}"`).join(" OR ");
+  const words = new Set((text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 4 * MAX_TERMS));
+  const content = [...words].filter((w) => !STOP_WORDS.has(w));
+  return (content.length ? content : [...words])
+    .slice(0, MAX_TERMS)
+    .map((w) => `"${w}"`)
+    .join(" OR ");
 }
