@@ -107,7 +107,7 @@ export async function prepareContent(
     throw new BadRequestError(
       `Unsupported content type '${mimeType || "unknown"}'${filename ? ` for '${filename}'` : ""}; supported: ${supportedTypes()}`,
     );
-  const hash = createHash("sha256").update(bytes).digest("hex");
+  const hash = sha256(bytes);
   const type = mimeType && mimeType !== "application/octet-stream" ? mimeType : reader.mimeTypes[0];
   return {
     record: {
@@ -121,6 +121,11 @@ export async function prepareContent(
     },
     source: { bytes, ...(filename ? { filename } : {}), mimeType: type },
   };
+}
+
+/** The hex SHA-256 of a content's bytes: its identity. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** A UUID-shaped id (version 8: derived, not random) from the knowledge base and the content's identity. */

@@ -21,7 +21,7 @@ export interface IngestionQueueOptions {
 export class IngestionQueue {
   readonly concurrency: number;
   #queued: Job[] = [];
-  #running = new Map<string, Job>();
+  #running = new Set<Job>();
   #idle: (() => void)[] = [];
   #closed = false;
   #logger?: Logger;
@@ -54,7 +54,7 @@ export class IngestionQueue {
   cancel(id: string, reason = "cancelled"): void {
     const waiting = this.#queued.findIndex((j) => j.id === id);
     if (waiting >= 0) this.#queued.splice(waiting, 1);
-    this.#running.get(id)?.controller.abort(new Error(reason));
+    for (const job of this.#running) if (job.id === id) job.controller.abort(new Error(reason));
     this.#settle();
   }
 
@@ -71,7 +71,7 @@ export class IngestionQueue {
     await Promise.allSettled(dropped.map((j) => j.dropped?.()));
     if (this.#running.size === 0) return;
     const timer = setTimeout(() => {
-      for (const job of this.#running.values()) job.controller.abort(new Error("the server shut down"));
+      for (const job of this.#running) job.controller.abort(new Error("the server shut down"));
     }, graceMs);
     await this.idle();
     clearTimeout(timer);
@@ -80,12 +80,12 @@ export class IngestionQueue {
   #pump(): void {
     while (this.#running.size < this.concurrency && this.#queued.length) {
       const job = this.#queued.shift()!;
-      this.#running.set(job.id, job);
+      this.#running.add(job);
       void job
         .run(job.controller.signal)
         .catch((err) => this.#logger?.error({ err, content_id: job.id }, "ingestion job failed"))
         .finally(() => {
-          if (this.#running.get(job.id) === job) this.#running.delete(job.id);
+          this.#running.delete(job);
           this.#pump();
           this.#settle();
         });

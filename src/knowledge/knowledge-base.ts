@@ -83,9 +83,13 @@ export class KnowledgeBase {
   /** Fetch (URLs), read, chunk, embed. */
   async #pipeline(id: string, source: ContentSource, signal?: AbortSignal) {
     // Readers, chunkers and the HTTP client load with the first content, not with the package.
-    const [{ chunkText }, { parseContentType, readerFor, supportedTypes }, { safeFetch }] = await Promise.all(
-      [import("./chunking/index.js"), import("./readers/index.js"), import("./fetch/safe-fetch.js")],
-    );
+    const [{ chunkText }, { parseContentType, readerFor, supportedTypes }, { safeFetch }, { sha256 }] =
+      await Promise.all([
+        import("./chunking/index.js"),
+        import("./readers/index.js"),
+        import("./fetch/safe-fetch.js"),
+        import("./content-input.js"),
+      ]);
     let bytes: Buffer;
     let contentType: string | undefined;
     let filename: string | undefined;
@@ -104,7 +108,7 @@ export class KnowledgeBase {
       await this.store.knowledge.setStatus(id, "processing", null, {
         type: parseContentType(contentType).mime || null,
         size: bytes.length,
-        content_hash: (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex"),
+        content_hash: sha256(bytes),
       });
     } else {
       ({ bytes, filename } = source);

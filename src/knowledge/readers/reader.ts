@@ -28,11 +28,17 @@ export class UnreadableContentError extends Error {
   override readonly name = "UnreadableContentError";
 }
 
-/** Decodes text: the named charset, else UTF-8 (a byte-order mark is dropped). Refuses binary data. */
+/** Decodes text: a UTF-16 byte-order mark, else the named charset, else UTF-8. Refuses binary data. */
 export function decodeText(data: Uint8Array, charset?: string): string {
+  const bom =
+    data[0] === 0xff && data[1] === 0xfe
+      ? "utf-16le"
+      : data[0] === 0xfe && data[1] === 0xff
+        ? "utf-16be"
+        : undefined;
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(charset || "utf-8");
+    decoder = new TextDecoder(bom ?? (charset || "utf-8"));
   } catch {
     decoder = new TextDecoder("utf-8"); // an unknown charset label: UTF-8 is the best guess
   }
