@@ -44,25 +44,28 @@ export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<Ru
   const sections: string[] = [];
   const references: KnowledgeReferences[] = [];
 
-  if (o.knowledge) {
-    const base = o.knowledge.on(ctx.knowledgeStore);
-    const settings = { filters: o.knowledgeFilters, limit: o.knowledge.maxResults };
-    if (o.addKnowledgeToContext && ctx.userText.trim()) {
-      const section = knowledgeSection(await lookUp(base, ctx.userText, settings, references, signal));
-      if (section) sections.push(section);
-    }
-    if (o.searchKnowledge ?? true) tools.push(searchKnowledgeTool(base, settings, references));
-  }
-
+  const base = o.knowledge?.on(ctx.knowledgeStore);
+  const settings = { filters: o.knowledgeFilters, limit: o.knowledge?.maxResults };
+  if (base && (o.searchKnowledge ?? true)) tools.push(searchKnowledgeTool(base, settings, references));
   // Memories belong to a user: a run without one (or without a db) has none.
   const userId = run.user_id ?? undefined;
   const memoryStore = userId ? store : undefined;
-  if (memoryStore && userId && (o.enableUserMemories || o.enableAgenticMemory)) {
-    if (o.addMemoriesToContext ?? true) {
-      const { memories } = await memoryStore.memories.list({ userId, limit: MEMORIES_IN_CONTEXT, page: 1 });
-      sections.push(memorySection(memories, !!o.enableAgenticMemory));
-    }
-    if (o.enableAgenticMemory) tools.push(...memoryTools(memoryStore, userId, agent.id));
+  const memoryOn = !!(memoryStore && userId && (o.enableUserMemories || o.enableAgenticMemory));
+  if (memoryOn && o.enableAgenticMemory) tools.push(...memoryTools(memoryStore!, userId!, agent.id));
+  const taken = new Set(agent.tools().map((t) => t.name));
+  const clash = tools.find((t) => taken.has(t.name));
+  if (clash)
+    throw new TypeError(
+      `Agent '${agent.id}' has its own tool named '${clash.name}', which its knowledge or memory also needs`,
+    );
+
+  if (base && o.addKnowledgeToContext && ctx.userText.trim()) {
+    const section = knowledgeSection(await lookUp(base, ctx.userText, settings, references, signal));
+    if (section) sections.push(section);
+  }
+  if (memoryOn && (o.addMemoriesToContext ?? true)) {
+    const { memories } = await memoryStore!.memories.list({ userId, limit: MEMORIES_IN_CONTEXT, page: 1 });
+    sections.push(memorySection(memories, !!o.enableAgenticMemory));
   }
 
   async function* after(finished: RunOutput): AsyncGenerator<RunEvent, void> {
@@ -113,12 +116,6 @@ export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<Ru
     }
   }
 
-  const taken = new Set(agent.tools().map((t) => t.name));
-  const clash = tools.find((t) => taken.has(t.name));
-  if (clash)
-    throw new TypeError(
-      `Agent '${agent.id}' has its own tool named '${clash.name}', which its knowledge or memory also needs`,
-    );
   return { tools, sections, references, after };
 }
 
