@@ -21,7 +21,7 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...componentRoutes(ctx, runs, "team"),
     ...componentRoutes(ctx, runs, "workflow"),
     ...sessionRoutes(ctx, sessions),
-    ...memoryRoutes(ctx, new MemoryService(ctx)),
-    ...knowledgeRoutes(ctx, new KnowledgeService(ctx)),
+    ...memoryRoutes(new MemoryService(ctx)),
+    ...knowledgeRoutes(new KnowledgeService(ctx)),
   ];
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ServerContext } from "../context.js";
 import { defineRoute } from "../route.js";
 import type { RouteDef } from "../route.js";
 import { jsonObject, limitParam, single } from "../schemas/fields.js";
@@ -34,7 +33,7 @@ const searchBody = z.object({
 });
 
 /** `/knowledge`: list bases; upload, list, get, poll and delete content; search. */
-export function knowledgeRoutes(_ctx: ServerContext, knowledge: KnowledgeService): RouteDef[] {
+export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
   return [
     defineRoute({
       method: "GET",

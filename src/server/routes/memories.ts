@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ServerContext } from "../context.js";
 import { defineRoute } from "../route.js";
 import type { RouteDef } from "../route.js";
 import { isoTime, limitParam } from "../schemas/fields.js";
@@ -13,7 +12,7 @@ const memoryText = z.string().trim().min(1).max(5000);
 const topics = z.array(z.string().trim().min(1).max(100)).max(50);
 
 /** `/memory` (a user's overview), `/memories` CRUD as Agno's, `/memory_topics`. */
-export function memoryRoutes(_ctx: ServerContext, memories: MemoryService): RouteDef[] {
+export function memoryRoutes(memories: MemoryService): RouteDef[] {
   return [
     defineRoute({
       method: "GET",
