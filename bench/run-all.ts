@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { measureRuns } from "./http-runs.js";
+import { measureKnowledge } from "./knowledge.js";
 import { measureStartup } from "./import-and-start.js";
 import { measureFraming } from "./sse-framing.js";
 
@@ -12,11 +13,23 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const rows: [string, string, string][] = [];
 
 // Construction needs --expose-gc, so it runs in its own process.
-const construction = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/agent-construction.ts"], { cwd: ROOT, encoding: "utf8" }).trim();
-rows.push(["agent construction (one tool)", construction.replace(/^agent construction: /, ""), "≤ 1 µs median, ≤ 0.5 KiB"]);
+const construction = execFileSync(
+  process.execPath,
+  ["--expose-gc", "--import", "tsx", "bench/agent-construction.ts"],
+  { cwd: ROOT, encoding: "utf8" },
+).trim();
+rows.push([
+  "agent construction (one tool)",
+  construction.replace(/^agent construction: /, ""),
+  "≤ 1 µs median, ≤ 0.5 KiB",
+]);
 
 const framing = measureFraming();
-rows.push(["SSE framing", `${Math.round(framing.eventsPerSecond).toLocaleString("en")} events/s`, "≥ 400,000 events/s per core"]);
+rows.push([
+  "SSE framing",
+  `${Math.round(framing.eventsPerSecond).toLocaleString("en")} events/s`,
+  "≥ 400,000 events/s per core",
+]);
 
 const startup = measureStartup();
 rows.push(["import the package", `${startup.importMs.toFixed(0)} ms`, "≤ 250 ms"]);
@@ -26,6 +39,26 @@ const runs = await measureRuns();
 rows.push(["non-stream runs over HTTP (50 conn, SQLite)", `${Math.round(runs.nonStream)}/s`, "≥ 2,500/s"]);
 rows.push(["streamed runs over HTTP (50 conn, SQLite)", `${Math.round(runs.stream)}/s`, "≥ 1,500/s"]);
 if (runs.errors) rows.push(["HTTP errors", String(runs.errors), "0"]);
+
+const knowledge = await measureKnowledge();
+rows.push([
+  "knowledge ingestion (read, chunk, embed, store)",
+  `${Math.round(knowledge.ingestion.chunksPerSecond)} chunks/s`,
+  "—",
+]);
+for (const { chunks, result } of knowledge.search) {
+  const at = `${chunks / 1000}k chunks`;
+  rows.push([
+    `keyword search, ${at}`,
+    `p50 ${result.keyword.p50.toFixed(1)} ms, p95 ${result.keyword.p95.toFixed(1)} ms`,
+    "—",
+  ]);
+  rows.push([
+    `vector search (384 dims), ${at}`,
+    `p50 ${result.vector.p50.toFixed(1)} ms, p95 ${result.vector.p95.toFixed(1)} ms`,
+    "—",
+  ]);
+}
 
 console.log("\n| benchmark | measured | budget |\n|---|---|---|");
 for (const [name, value, budget] of rows) console.log(`| ${name} | ${value} | ${budget} |`);

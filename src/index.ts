@@ -27,8 +27,28 @@ export {
   ModelRequestError,
 } from "./model/index.js";
 export type { ScriptStep, ScriptTurn, RetryOptions } from "./model/index.js";
+// From their modules, not the knowledge index: readers, chunkers and fetching load on first use.
+export { Knowledge } from "./knowledge/knowledge.js";
+export { HashingEmbedder } from "./knowledge/embedders/hashing-embedder.js";
+export type {
+  KnowledgeOptions,
+  ContentInput,
+  ChunkingOptions,
+  FetchPolicy,
+  SearchOptions,
+  SearchResult,
+  SearchType,
+  KnowledgeReferences,
+} from "./knowledge/index.js";
 export { SqliteDb, LazyStore } from "./storage/index.js";
-export type { Store, SqliteDbOptions, SessionRecord } from "./storage/index.js";
+export type {
+  Store,
+  SqliteDbOptions,
+  SessionRecord,
+  ContentRecord,
+  MemoryRecord,
+  MetadataFilters,
+} from "./storage/index.js";
 export { RunManager, LocalRunBus } from "./runtime/index.js";
 export type { RunBus, LiveRun, RunRequest } from "./runtime/index.js";
 export * from "./run/index.js";

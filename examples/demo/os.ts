@@ -5,6 +5,7 @@ import type { Store } from "../../src/storage/index.js";
 import { Team } from "../../src/team/index.js";
 import { Workflow, step } from "../../src/workflow/index.js";
 import { orderWorkflow } from "../workflows/order-workflow.js";
+import { docsKnowledge } from "./knowledge.js";
 import { chooseDemoModel } from "./model.js";
 import { calculator } from "./tools/calculator.js";
 import { currentTime } from "./tools/clock.js";
@@ -27,16 +28,21 @@ export function createDemoOS(options: DemoOptions = {}): {
   const assistant = new Agent({
     id: "assistant",
     name: "Assistant",
-    description: "A helpful assistant that can do arithmetic and tell the time.",
+    description:
+      "A helpful assistant that can do arithmetic, tell the time and answer questions about AgentOS.",
     model: choice.model,
     instructions: [
       "Be brief and precise.",
       "Use the calculator for any arithmetic.",
       "Use current_time for questions about the time or date.",
+      "Use search_knowledge for questions about AgentOS and answer from what it finds.",
     ],
     tools: [calculator, currentTime],
+    knowledge: docsKnowledge(),
     addHistoryToContext: true,
     numHistoryRuns: 5,
+    enableUserMemories: true,
+    enableSessionSummaries: true,
   });
   const researcher = new Agent({
     id: "researcher",
@@ -91,7 +97,7 @@ export function createDemoOS(options: DemoOptions = {}): {
     id: "agentos-demo",
     name: "AgentOS Demo",
     description:
-      "The demo OS: an assistant with a calculator and a clock, a research team, a content workflow and an order workflow.",
+      "The demo OS: an assistant with a calculator, a clock, the AgentOS docs and a memory; a research team, a content workflow and an order workflow.",
     agents: [assistant, researcher, analyst, writer],
     teams: [researchTeam],
     workflows: [contentWorkflow, orderWorkflow()],

@@ -2,7 +2,7 @@ import type { Message, RunEvent, RunOptions, RunOutput } from "../run/index.js";
 import { EventFactory, nowSeconds } from "../run/index.js";
 import type { Agent } from "./agent.js";
 import type { AgentPausedState, AgentRunState } from "./agent-run.js";
-import { agentModelLoop, endAgentRun } from "./agent-run.js";
+import { NO_ADD_ONS, agentModelLoop, endAgentRun, loadAddOns } from "./agent-run.js";
 import type { ModelLoopResult } from "./model-loop.js";
 import { systemMessage } from "./system-message.js";
 import type { ResolvedCall } from "./tool-resolution.js";
@@ -63,6 +63,7 @@ export async function* continueAgent(
       dependencies: options.dependencies ?? {},
       componentId: agent.id,
     },
+    addOns: NO_ADD_ONS,
     logger: options.logger,
   };
   return yield* endAgentRun(
@@ -70,6 +71,8 @@ export async function* continueAgent(
     (async function* (): AsyncGenerator<RunEvent, ModelLoopResult> {
       yield events.make("RunContinued", {});
       state.signal.throwIfAborted();
+      const asked = run.messages.find((m) => m.role === "user")?.content ?? "";
+      state.addOns = await loadAddOns(state, asked, options.store ?? store);
       const stopper = yield* applyResolutions(state, resolved);
       if (stopper !== undefined) return { content: stopper, messages: [], tools: [] };
       return yield* agentModelLoop(state, [...state.context, ...run.messages]);

@@ -1,7 +1,8 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { z } from "zod";
+import type { Knowledge } from "../knowledge/index.js";
 import type { RunPolicy } from "../run/index.js";
-import type { Store } from "../storage/index.js";
+import type { MetadataFilters, Store } from "../storage/index.js";
 import type { ToolLike } from "../tool/index.js";
 
 /** A model: an AI SDK language model object, or a "provider:model_id" string such as "openai:gpt-4o". */
@@ -38,4 +39,22 @@ export interface AgentOptions {
   concurrentRuns?: RunPolicy["concurrentRuns"];
   onDisconnect?: RunPolicy["onDisconnect"];
   metadata?: Record<string, unknown>;
+  /** A knowledge base the agent can search (docs/knowledge.md). */
+  knowledge?: Knowledge;
+  /** Give the model a `search_knowledge` tool. Default true when there is knowledge. */
+  searchKnowledge?: boolean;
+  /** Search the knowledge with the user's message before the model runs and put the results in the system message. Default false. */
+  addKnowledgeToContext?: boolean;
+  /** Metadata filters applied to every knowledge search of this agent. */
+  knowledgeFilters?: MetadataFilters;
+  /** After each run, a model call extracts what is worth remembering about the user (docs/memory.md). Default false. */
+  enableUserMemories?: boolean;
+  /** Give the model tools to add, update and delete the user's memories. Default false. */
+  enableAgenticMemory?: boolean;
+  /** Put the user's memories into the system message when memory is on. Default true. */
+  addMemoriesToContext?: boolean;
+  /** Keep a summary of each session, updated after each run. Default false. */
+  enableSessionSummaries?: boolean;
+  /** The model for memory extraction and session summaries. Default: the agent's model. */
+  memoryModel?: ModelLike;
 }

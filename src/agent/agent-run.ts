@@ -8,6 +8,7 @@ import type { ToolContext } from "../tool/index.js";
 import type { Agent } from "./agent.js";
 import { modelLoop } from "./model-loop.js";
 import type { ModelLoopResult } from "./model-loop.js";
+import type { RunAddOns } from "./run-add-ons.js";
 import { parseStructured } from "./structured-output.js";
 import { countsAsSessionMessage, historyMessages, systemMessage } from "./system-message.js";
 
@@ -34,7 +35,33 @@ export interface AgentRunState {
   counted: number;
   contentSoFar: string;
   toolContext: Omit<ToolContext, "toolCallId" | "signal">;
+  /** What knowledge and memory add: tools, system-message sections, work after the answer. */
+  addOns: RunAddOns;
   logger?: Logger;
+}
+
+export const NO_ADD_ONS: RunAddOns = { tools: [], sections: [], references: [], async *after() {} };
+
+/** Knowledge and memory for a run; their modules load with the first agent that uses them. */
+export async function loadAddOns(
+  state: AgentRunState,
+  userText: string,
+  knowledgeStore: Store | undefined,
+): Promise<RunAddOns> {
+  const { agent, run } = state;
+  if (!agent.options.knowledge && !agent.hasMemory) return NO_ADD_ONS;
+  const { prepareAddOns } = await import("./run-add-ons.js");
+  const addOns = await prepareAddOns(agent, {
+    store: state.store,
+    knowledgeStore,
+    run,
+    userText,
+    events: state.events,
+    signal: state.signal,
+    logger: state.logger,
+  });
+  if (agent.options.knowledge) run.references = addOns.references; // filled as the run searches
+  return addOns;
 }
 
 /**
@@ -127,6 +154,7 @@ export async function* runAgent(
       dependencies: options.dependencies ?? {},
       componentId: agent.id,
     },
+    addOns: NO_ADD_ONS,
     logger: options.logger,
   };
   return yield* endAgentRun(
@@ -138,7 +166,8 @@ export async function* runAgent(
         o.addHistoryToContext && store
           ? await store.runs.history(sessionId, agent.id, o.numHistoryRuns ?? 3)
           : [];
-      const system = systemMessage(o);
+      state.addOns = await loadAddOns(state, userMessage.content ?? "", options.store ?? store);
+      const system = systemMessage(o, state.addOns.sections);
       state.context = [...(system ? [system] : []), ...historyMessages(history)];
       return yield* agentModelLoop(state, [...state.context, userMessage]);
     })(),
@@ -156,7 +185,7 @@ export function agentModelLoop(
     model: agent.resolvedModel(),
     modelName: agent.modelName(),
     messages: conversation,
-    tools: agent.tools(),
+    tools: state.addOns.tools.length ? [...agent.tools(), ...state.addOns.tools] : agent.tools(),
     toolContext: state.toolContext,
     signal: state.signal,
     events: state.events,
@@ -202,6 +231,8 @@ export async function* endAgentRun(
     }
     yield events.make("RunContentCompleted", {});
     signal.throwIfAborted();
+    yield* state.addOns.after(run);
+    signal.throwIfAborted();
     finishRun(run, "COMPLETED", null, state.startedAt);
     if (store)
       await store.runs.finish(run, { session_state: sessionState, messages_added: newMessages(state) });
@@ -210,6 +241,7 @@ export async function* endAgentRun(
       content_type: run.content_type,
       metrics: run.metrics,
       session_state: sessionState,
+      ...(run.references ? { references: run.references } : {}),
     });
     return run;
   } catch (err) {

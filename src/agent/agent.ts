@@ -11,6 +11,7 @@ import type {
 import { RunStream } from "../run/index.js";
 import { describeModel } from "../model/spec.js";
 import { resolveModel } from "../model/router.js";
+import type { Knowledge } from "../knowledge/index.js";
 import type { Store } from "../storage/index.js";
 import type { Tool } from "../tool/index.js";
 import { flattenTools } from "../tool/index.js";
@@ -29,7 +30,12 @@ export class Agent implements Runnable {
   readonly kind = "agent" as const;
   readonly options: AgentOptions;
   #id?: string;
-  #lazy?: { model?: LanguageModelV3; tools?: Tool[]; responseFormat?: { schema: JSONSchema7; name: string } };
+  #lazy?: {
+    model?: LanguageModelV3;
+    memoryModel?: LanguageModelV3;
+    tools?: Tool[];
+    responseFormat?: { schema: JSONSchema7; name: string };
+  };
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -43,6 +49,14 @@ export class Agent implements Runnable {
   }
   get db(): Store | undefined {
     return this.options.db;
+  }
+  get knowledge(): Knowledge | undefined {
+    return this.options.knowledge;
+  }
+  /** Whether any memory feature (user memories, agentic memory, session summaries) is on. */
+  get hasMemory(): boolean {
+    const o = this.options;
+    return !!(o.enableUserMemories || o.enableAgenticMemory || o.enableSessionSummaries);
   }
   get runPolicy(): RunPolicy {
     return {
@@ -74,6 +88,14 @@ export class Agent implements Runnable {
   resolvedModel(): LanguageModelV3 {
     const lazy = (this.#lazy ??= {});
     return (lazy.model ??= resolveModel(this.options.model));
+  }
+
+  /** The model for memory extraction and summaries: `memoryModel`, else the agent's model. */
+  memoryModel(): LanguageModelV3 {
+    const lazy = (this.#lazy ??= {});
+    return (lazy.memoryModel ??= this.options.memoryModel
+      ? resolveModel(this.options.memoryModel)
+      : this.resolvedModel());
   }
 
   modelName(): { id: string; provider: string; spec: string } {
@@ -108,8 +130,8 @@ export class Agent implements Runnable {
           : typeof o.instructions === "string"
             ? o.instructions
             : o.instructions.join("\n"),
-      hasKnowledge: false,
-      hasMemory: false,
+      hasKnowledge: !!o.knowledge,
+      hasMemory: this.hasMemory,
       dbId: o.db?.id ?? null,
       settings: {
         add_history_to_context: o.addHistoryToContext ?? false,
@@ -119,6 +141,12 @@ export class Agent implements Runnable {
         concurrent_runs: this.runPolicy.concurrentRuns,
         on_disconnect: this.runPolicy.onDisconnect,
         output_schema: this.responseFormat()?.schema ?? null,
+        knowledge_id: o.knowledge?.id ?? null,
+        search_knowledge: !!o.knowledge && (o.searchKnowledge ?? true),
+        add_knowledge_to_context: !!o.knowledge && (o.addKnowledgeToContext ?? false),
+        enable_user_memories: o.enableUserMemories ?? false,
+        enable_agentic_memory: o.enableAgenticMemory ?? false,
+        enable_session_summaries: o.enableSessionSummaries ?? false,
       },
     };
   }

@@ -111,6 +111,11 @@ export function asksForTime(text: string): boolean {
   return TIME_QUESTION.test(text);
 }
 
+/** Whether the message asks about AgentOS or its documentation (the demo's knowledge base). */
+export function asksAboutDocs(text: string): boolean {
+  return /\b(agent ?os|docs?|documentation|readme|knowledge base)\b/i.test(text);
+}
+
 const STOP_WORDS = new Set(
   (
     "the and for are but not you your yours with this that these those from have has had was were will would " +

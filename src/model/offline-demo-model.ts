@@ -13,6 +13,7 @@ import type {
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
 import {
+  asksAboutDocs,
   asksForTime,
   findArithmetic,
   keyWords,
@@ -24,6 +25,7 @@ import {
 } from "./offline-demo-intents.js";
 import type { ResultSeen } from "./offline-demo-intents.js";
 import { delegationCalls, isDelegationTool, routedMembers, teamAnswer } from "./offline-demo-team.js";
+import { OFFLINE_TASKS } from "./offline-demo-tasks.js";
 
 export interface OfflineDemoModelOptions {
   /** Pause between streamed words, in milliseconds (default 20; 0 streams everything at once). */
@@ -160,6 +162,18 @@ function planTurn(options: LanguageModelV3CallOptions): Turn {
   const seen = promptText(options.prompt);
   const promptChars = seen.length;
   const id = `offline_${fnv1a(`${seen}\u0000${toolNames(options).join(",")}`)}`;
+  const format = options.responseFormat;
+  const task = format?.type === "json" && format.name ? OFFLINE_TASKS[format.name] : undefined;
+  if (task) {
+    const text = task(options.prompt);
+    return {
+      id,
+      text,
+      toolCalls: [],
+      finishReason: { unified: "stop", raw: "stop" },
+      usage: usageOf(promptChars, text.length),
+    };
+  }
   const reply = decide(options);
   if ("calls" in reply) {
     const toolCalls = reply.calls.map((call, i): LanguageModelV3ToolCall => ({
@@ -176,7 +190,6 @@ function planTurn(options: LanguageModelV3CallOptions): Turn {
       usage: usageOf(promptChars, outChars),
     };
   }
-  const format = options.responseFormat;
   const text =
     format?.type === "json"
       ? JSON.stringify(format.schema ? sampleOf(format.schema, format.schema) : { answer: reply.text })
@@ -215,9 +228,11 @@ function decide(
     const calls = delegationCalls(options, delegation, userText);
     if (calls.length) return { calls };
   }
+  if (tools.includes("search_knowledge") && asksAboutDocs(userText))
+    return { calls: [{ toolName: "search_knowledge", input: { query: userText.trim().slice(0, 200) } }] };
   const calc = tools.find((name) => /calc/i.test(name));
   const clock = tools.find((name) => /time|clock/i.test(name));
-  const lookup = tools.find((name) => /lookup|search/i.test(name));
+  const lookup = tools.find((name) => /lookup|search/i.test(name) && name !== "search_knowledge");
   const expression = findArithmetic(userText);
   const calls: { toolName: string; input: object }[] = [];
   if (expression !== undefined && calc) calls.push({ toolName: calc, input: { expression } });
@@ -299,6 +314,8 @@ function describeResult({ part, input }: ResultSeen): string {
   if (output.type === "execution-denied")
     return sentence(`The ${toolName} call was not run${output.reason ? `: ${output.reason}` : ""}`);
   const raw = outputText(output);
+  if (toolName === "search_knowledge" && output.type !== "error-text" && output.type !== "error-json")
+    return knowledgeAnswer(output.type === "json" ? output.value : parseJson(raw));
   if (output.type === "error-text" || output.type === "error-json") {
     const message = raw.replace(/^Error:\s*/, "");
     if (isCalc) return sentence(`The calculator could not evaluate that: ${message}`);
@@ -329,6 +346,23 @@ function describeResult({ part, input }: ResultSeen): string {
     return `The current time is ${record.iso}${local}.`;
   }
   return sentence(`The ${toolName} tool returned: ${raw.length > 200 ? `${raw.slice(0, 200)}…` : raw}`);
+}
+
+/** Quotes the best passage the knowledge search found and names the other sources. */
+function knowledgeAnswer(value: unknown): string {
+  const passages = Array.isArray(value)
+    ? value.filter((p): p is { source: string; content: string } => typeof p?.content === "string")
+    : [];
+  if (passages.length === 0) return "I searched the knowledge base but found nothing about that.";
+  const [best, ...rest] = passages;
+  const excerpt = best.content.replace(/\s+/g, " ").trim();
+  const others = [...new Set(rest.map((p) => p.source).filter((s) => s !== best.source))];
+  return [
+    `From the knowledge base (${best.source}): "${excerpt.length > 400 ? `${excerpt.slice(0, 399)}…` : excerpt}"`,
+    others.length ? `More in ${listOf(others)}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** A value that validates against simple schemas: short strings, zeros, false, empty arrays, first enum values. */

@@ -2,6 +2,11 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import type { Logger } from "pino";
 import { slugify } from "../agent/slug.js";
+import { errorMessage } from "../errors.js";
+// Not the knowledge index: readers, chunkers and fetching load with the first content.
+import { IngestionQueue } from "../knowledge/ingestion-queue.js";
+import type { Knowledge } from "../knowledge/knowledge.js";
+import { KnowledgeRegistry } from "../knowledge/registry.js";
 import type { Runnable } from "../run/index.js";
 import { RetentionSweeper, RunManager } from "../runtime/index.js";
 import type { RunBus } from "../runtime/index.js";
@@ -30,6 +35,8 @@ export interface AgentOSOptions {
   agents?: Runnable[];
   teams?: Runnable[];
   workflows?: Runnable[];
+  /** Knowledge bases served under /knowledge besides those attached to agents (which are found on their own). */
+  knowledge?: Knowledge[];
   /** Where sessions and runs are kept. Default: PostgreSQL at AGENTOS_DB_URL if set, else SQLite at AGENTOS_DB_FILE (agentos.db). */
   db?: Store;
   logger?: Logger;
@@ -88,9 +95,13 @@ export class AgentOS {
   readonly retention: RetentionSweeper;
   readonly config: EnvConfig;
   readonly logger: Logger;
+  readonly knowledge: KnowledgeRegistry;
+  /** Background ingestion of knowledge content (bounded concurrency, AGENTOS_INGEST_CONCURRENCY). */
+  readonly ingestion: IngestionQueue;
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
+  #preloading: Promise<void> = Promise.resolve();
 
   constructor(options: AgentOSOptions = {}) {
     this.#options = options;
@@ -120,6 +131,11 @@ export class AgentOS {
       eventRetentionMs: (options.eventRetentionHours ?? this.config.eventRetentionHours) * 3_600_000,
       logger: this.logger,
     });
+    this.knowledge = new KnowledgeRegistry(
+      KnowledgeRegistry.discover(options.knowledge ?? [], this.components.all()),
+      this.store,
+    );
+    this.ingestion = new IngestionQueue({ concurrency: this.config.ingestConcurrency, logger: this.logger });
   }
 
   /** Migrates the database, marks runs a crash left unfinished, and builds the server. Idempotent. */
@@ -165,8 +181,11 @@ export class AgentOS {
       const started = await this.#started?.catch(() => undefined);
       await started?.app.close();
       await this.retention.stop();
+      await this.#preloading; // stops at the next content once closing
+      await this.ingestion.close(this.config.drainSeconds * 1000);
       await this.runs.close();
       await this.runs.bus.close();
+      for (const store of this.knowledge.stores()) if (store !== this.store) await store.close();
       await this.store.close();
     })();
     return this.#closing;
@@ -175,12 +194,24 @@ export class AgentOS {
   async #start() {
     const o = this.#options;
     await this.store.migrate();
+    for (const note of (await this.store.notes?.()) ?? []) this.logger.warn(note);
     const failed = await this.store.runs.failUnfinished("interrupted by restart");
     if (failed.length)
       this.logger.warn(
         { runs: failed.length },
         "runs left unfinished by a previous process were marked ERROR",
       );
+    for (const store of this.knowledge.stores()) {
+      if (store !== this.store) await store.migrate();
+      const lost = await store.knowledge.failUnfinished(
+        "interrupted by a restart before processing finished; add the content again",
+      );
+      if (lost.length)
+        this.logger.warn(
+          { contents: lost.length },
+          "knowledge content left unfinished by a previous process was marked failed",
+        );
+    }
     this.retention.start();
     const auth = isAuthenticator(o.auth)
       ? o.auth
@@ -205,6 +236,8 @@ export class AgentOS {
       rateLimiter:
         rateLimit && new RateLimiter(rateLimit, o.rateLimitCounter ?? new MemoryRateLimitCounter()),
       logger: this.logger,
+      knowledge: this.knowledge,
+      ingestion: this.ingestion,
       settings: {
         limits: {
           maxFileBytes: o.limits?.maxFileBytes ?? this.config.maxFileBytes,
@@ -228,7 +261,38 @@ export class AgentOS {
     };
     // Fastify and its plugins load only when a server is wanted.
     const { buildApp } = await import("../server/app.js");
-    return buildApp(ctx);
+    const built = await buildApp(ctx);
+    this.#preloading = this.#preload();
+    return built;
+  }
+
+  /** Resolves once the knowledge bases' preload content is queued and all queued content is processed. */
+  async ingestionSettled(): Promise<void> {
+    await this.#preloading;
+    await this.ingestion.idle();
+  }
+
+  /** Queues the knowledge bases' preload content; startup does not wait for it. */
+  async #preload(): Promise<void> {
+    for (const base of this.knowledge.list()) {
+      const { preload } = base.knowledge.options;
+      if (!preload) continue;
+      try {
+        for (const input of typeof preload === "function" ? await preload() : preload) {
+          if (this.#closing) return;
+          try {
+            base.enqueue(await base.add(input), this.ingestion);
+          } catch (err) {
+            this.logger.warn({ knowledge_id: base.id, err: errorMessage(err) }, "could not preload content");
+          }
+        }
+      } catch (err) {
+        this.logger.warn(
+          { knowledge_id: base.id, err: errorMessage(err) },
+          "could not list the content to preload",
+        );
+      }
+    }
   }
 }
 

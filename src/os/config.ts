@@ -25,6 +25,7 @@ export interface EnvConfig {
   /** AGENTOS_RATE_LIMIT; absent: no limit. */
   rateLimit: RateLimitSpec | undefined;
   trustProxy: boolean | number | string[];
+  ingestConcurrency: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -47,6 +48,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     corsOrigins: env.AGENTOS_CORS_ORIGINS ? parseCorsOrigins(env.AGENTOS_CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
     rateLimit: env.AGENTOS_RATE_LIMIT ? parseRateLimit(env.AGENTOS_RATE_LIMIT) : undefined,
     trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
+    ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { IngestionQueue, KnowledgeRegistry } from "../knowledge/index.js";
 import type { ComponentRegistry } from "../os/components.js";
 import type { RunManager } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
@@ -40,4 +41,7 @@ export interface ServerContext {
   rateLimiter?: RateLimiter;
   settings: ServerSettings;
   logger: Logger;
+  knowledge: KnowledgeRegistry;
+  /** Background ingestion of uploaded content. */
+  ingestion: IngestionQueue;
 }

@@ -3,9 +3,13 @@ import type { ServerContext } from "./context.js";
 import type { RouteDef } from "./route.js";
 import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
+import { knowledgeRoutes } from "./routes/knowledge.js";
+import { memoryRoutes } from "./routes/memories.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { websocketRoutes } from "./routes/websockets.js";
 import { IdempotentRuns } from "./services/idempotency.js";
+import { KnowledgeService } from "./services/knowledge-service.js";
+import { MemoryService } from "./services/memory-service.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
 
@@ -21,5 +25,7 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...componentRoutes(ctx, runs, idempotent, "workflow"),
     ...sessionRoutes(ctx, sessions),
     ...websocketRoutes(ctx, runs),
+    ...memoryRoutes(new MemoryService(ctx)),
+    ...knowledgeRoutes(new KnowledgeService(ctx)),
   ];
 }

@@ -14,6 +14,25 @@ export type {
   RunListQuery,
   RunSummary,
 } from "./store.js";
+export type {
+  KnowledgeStore,
+  ContentRecord,
+  ContentStatus,
+  ChunkInput,
+  ChunkHit,
+  ChunkSearchQuery,
+  ContentPage,
+  MetadataFilters,
+  MetadataScalar,
+} from "./knowledge-store.js";
+export type {
+  MemoryStore,
+  MemoryRecord,
+  MemoryQuery,
+  MemoryPage,
+  MemoryPatch,
+  SummaryRecord,
+} from "./memory-store.js";
 // The SQL implementation is loaded lazily (Kysely is slow to import): import it from "./sql/index.js" where needed.
 export type { SqlStore } from "./sql/sql-store.js";
 export type { DialectParts } from "./sql/dialect.js";

@@ -1,3 +1,5 @@
+import type { KnowledgeStore } from "./knowledge-store.js";
+import type { MemoryStore } from "./memory-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "./store.js";
 
 /**
@@ -9,6 +11,8 @@ export class LazyStore implements Store {
   readonly runs: RunStore;
   readonly events: RunEventStore;
   readonly idempotency: IdempotencyStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -21,6 +25,8 @@ export class LazyStore implements Store {
     this.runs = forward(() => this.impl().then((s) => s.runs));
     this.events = forward(() => this.impl().then((s) => s.events));
     this.idempotency = forward(() => this.impl().then((s) => s.idempotency));
+    this.knowledge = forward(() => this.impl().then((s) => s.knowledge));
+    this.memories = forward(() => this.impl().then((s) => s.memories));
   }
 
   /** The loaded implementation. */
@@ -37,6 +43,10 @@ export class LazyStore implements Store {
 
   async migrate(): Promise<void> {
     await (await this.impl()).migrate();
+  }
+
+  async notes(): Promise<string[]> {
+    return (await (await this.impl()).notes?.()) ?? [];
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,6 @@
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../run/index.js";
+import type { KnowledgeStore } from "./knowledge-store.js";
+import type { MemoryStore } from "./memory-store.js";
 
 /** A session as stored. Times are epoch milliseconds. */
 export interface SessionRecord {
@@ -169,6 +171,8 @@ export interface Store {
   readonly dialect: "sqlite" | "postgres";
   /** Runs pending migrations; safe to call more than once. */
   migrate(): Promise<void>;
+  /** Facts an operator should see at startup (e.g. a missing extension and its fallback). */
+  notes?(): Promise<string[]>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -176,4 +180,6 @@ export interface Store {
   readonly runs: RunStore;
   readonly events: RunEventStore;
   readonly idempotency: IdempotencyStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
 }

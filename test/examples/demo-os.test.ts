@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseDemoModel } from "../../examples/demo/model.js";
 import { createDemoOS } from "../../examples/demo/os.js";
 import type { AgentOS } from "../../src/os/index.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 describe("the demo OS (npm start) with the offline model", () => {
   const dir = mkdtempSync(join(tmpdir(), "agentos-demo-"));
@@ -58,6 +60,79 @@ describe("the demo OS (npm start) with the offline model", () => {
       })
     ).json();
     expect(second.content).toMatch(/offline demo model/i);
+  });
+});
+
+describe("the demo's knowledge and memory", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-demo-kb-"));
+  let os: AgentOS;
+  beforeAll(async () => {
+    ({ os } = createDemoOS({
+      env: { AGENTOS_DEMO_MODEL_DELAY_MS: "0", AGENTOS_DB_FILE: join(dir, "demo.db") },
+      logger: pino({ level: "silent" }),
+    }));
+    await os.start();
+    await os.ingestionSettled();
+  });
+  afterAll(async () => {
+    await os.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads the README and docs/*.md into the 'docs' knowledge base at startup, searchable offline", async () => {
+    const app = await os.app();
+    const [docs] = (await app.inject({ url: "/knowledge" })).json().knowledge_instances;
+    const files = 1 + readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).length;
+    expect(docs).toMatchObject({ id: "docs", document_count: files });
+    const listed = (await app.inject({ url: "/knowledge/docs/content?limit=100" })).json();
+    expect(listed.data.map((c: { name: string }) => c.name)).toContain("README.md");
+    const search = (
+      await app.inject({
+        method: "POST",
+        url: "/knowledge/docs/search",
+        payload: { query: "group commit savepoint", search_type: "keyword", limit: 1 },
+      })
+    ).json();
+    expect(search.results[0].name).toBe("docs/storage.md");
+  });
+
+  it("answers questions about AgentOS from the docs through search_knowledge", async () => {
+    const app = await os.app();
+    const run = (
+      await app.inject({
+        method: "POST",
+        url: "/agents/assistant/runs",
+        payload: { message: "How does AgentOS recover runs after a crash?" },
+      })
+    ).json();
+    expect(run.tools.map((t: { tool_name: string }) => t.tool_name)).toEqual(["search_knowledge"]);
+    expect(run.content).toMatch(/^From the knowledge base \(docs\//);
+    expect(run.references[0].references.length).toBeGreaterThan(0);
+  });
+
+  it("remembers what a user says about themselves and summarises the session", async () => {
+    const app = await os.app();
+    const run = (
+      await app.inject({
+        method: "POST",
+        url: "/agents/assistant/runs",
+        payload: { message: "Hi, my name is Ada and I like chess", user_id: "ada" },
+      })
+    ).json();
+    expect(run.status).toBe("COMPLETED");
+    const memory = (await app.inject({ url: "/memory?user_id=ada" })).json();
+    expect(memory.memories.map((m: { memory: string }) => m.memory).sort()).toEqual([
+      "The user likes chess.",
+      "The user's name is Ada.",
+    ]);
+    expect(memory.summaries).toEqual([
+      expect.objectContaining({
+        session_id: run.session_id,
+        summary: expect.stringContaining("my name is Ada"),
+      }),
+    ]);
+    const session = (await app.inject({ url: `/sessions/${run.session_id}` })).json();
+    expect(session.memory.summary).toContain("my name is Ada");
   });
 });
 

@@ -23,3 +23,25 @@ export const userPrincipal = (userId: string, scopes: string[]): Principal => ({
   scopes: new Set(scopes),
   admin: false,
 });
+
+/**
+ * An Authenticator for tests: fixed bearer tokens, each standing for a user with scopes, the way
+ * a verified JWT's subject and scopes would.
+ */
+export function tokenAuth(
+  tokens: Record<string, { userId?: string; scopes?: string[]; admin?: boolean }>,
+): Authenticator {
+  const principal = (token: string | undefined): Principal => {
+    const p = token === undefined ? undefined : tokens[token];
+    if (!p) throw new UnauthorizedError();
+    return { mode: "jwt", userId: p.userId, scopes: new Set(p.scopes ?? []), admin: p.admin ?? false };
+  };
+  return {
+    mode: "jwt",
+    authenticate: async (req: FastifyRequest) =>
+      principal(/^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1]),
+    authenticateToken: async (token) => principal(token),
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

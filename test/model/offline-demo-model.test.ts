@@ -434,3 +434,102 @@ describe("OfflineDemoModel cancellation", () => {
     expect(await reader.read()).toEqual({ done: true, value: undefined });
   });
 });
+
+describe("the offline demo model's knowledge and memory tasks", () => {
+  const searchTool: LanguageModelV3FunctionTool = {
+    type: "function",
+    name: "search_knowledge",
+    description: "Search the knowledge base",
+    inputSchema: { type: "object", properties: { query: { type: "string" } }, required: ["query"] },
+  };
+  const json = async (name: string, system: string, text: string) =>
+    JSON.parse(
+      textOf(
+        await collect(model, {
+          prompt: [{ role: "system", content: system }, user(text)],
+          responseFormat: { type: "json", schema: { type: "object" }, name },
+        }),
+      ),
+    );
+
+  it("searches the knowledge base when asked about AgentOS or the docs, and not otherwise", async () => {
+    const asked = callsOf(
+      await collect(model, { prompt: [user("How does AgentOS store runs?")], tools: [...TOOLS, searchTool] }),
+    );
+    expect(asked).toMatchObject([
+      { toolName: "search_knowledge", input: JSON.stringify({ query: "How does AgentOS store runs?" }) },
+    ]);
+    const time = callsOf(
+      await collect(model, { prompt: [user("what time is it?")], tools: [...TOOLS, searchTool] }),
+    );
+    expect(time.map((c) => c.toolName)).toEqual(["current_time"]);
+    expect(callsOf(await collect(model, { prompt: [user("tell me about the docs")], tools: TOOLS }))).toEqual(
+      [],
+    );
+  });
+
+  it("answers from the best passage the search returned, naming its source and the others", async () => {
+    const passages = [
+      { source: "docs/storage.md", content: "Runs are rows of their own.", score: 2 },
+      { source: "README.md", content: "Quick start.", score: 1 },
+    ];
+    const found = textOf(
+      await collect(model, {
+        prompt: afterToolCall("How are runs stored?", [
+          {
+            toolName: "search_knowledge",
+            input: { query: "runs" },
+            output: { type: "text", value: JSON.stringify(passages) },
+          },
+        ]),
+      }),
+    );
+    expect(found).toBe(
+      'From the knowledge base (docs/storage.md): "Runs are rows of their own." More in README.md.',
+    );
+    const none = textOf(
+      await collect(model, {
+        prompt: afterToolCall("How are runs stored?", [
+          {
+            toolName: "search_knowledge",
+            input: { query: "runs" },
+            output: { type: "text", value: "No matching passages were found." },
+          },
+        ]),
+      }),
+    );
+    expect(none).toBe("I searched the knowledge base but found nothing about that.");
+  });
+
+  it("remembers stated facts (memory_update), skipping those already known", async () => {
+    const answer = await json(
+      "memory_update",
+      "Existing memories:\n- [m1] The user's name is Ann.",
+      "Hi, my name is Ann and I like green tea and I love my dog. I live in Oslo. My favourite colour is teal. I work as a nurse.",
+    );
+    expect(answer).toEqual({
+      add: [
+        { memory: "The user's favourite colour is teal.", topics: ["preferences"] },
+        { memory: "The user likes green tea.", topics: ["preferences"] },
+        { memory: "The user loves their dog.", topics: ["preferences"] },
+        { memory: "The user lives in Oslo.", topics: ["location"] },
+        { memory: "The user works as a nurse.", topics: ["work"] },
+      ],
+      update: [],
+      delete: [],
+    });
+    expect((await json("memory_update", "(none)", "What is 2 + 2?")).add).toEqual([]);
+  });
+
+  it("keeps a running summary (session_summary) of what the user said", async () => {
+    const summary = await json(
+      "session_summary",
+      "Summarise.",
+      'Previous summary: The user said: "hi".\n\nNew messages:\nUser: How does AgentOS store runs?\nAssistant: In SQLite.',
+    );
+    expect(summary).toEqual({
+      summary: 'The user said: "hi". The user said: "How does AgentOS store runs?".',
+      topics: ["agentos", "store", "runs"],
+    });
+  });
+});

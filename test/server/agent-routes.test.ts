@@ -6,6 +6,7 @@ import { ScriptedModel } from "../../src/model/scripted-model.js";
 import { tool } from "../../src/tool/index.js";
 import { testOS } from "../helpers/test-os.js";
 import type { TestOS } from "../helpers/test-os.js";
+import { multipart } from "../helpers/multipart.js";
 import { sse } from "../helpers/sse-client.js";
 
 const add = tool({
@@ -49,29 +50,6 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 const inject = (opts: InjectOptions) => t.inject(opts);
-
-function multipart(
-  fields: Record<string, string>,
-  files: { field: string; name: string; type: string; data: Buffer }[],
-) {
-  const boundary = "----agentosTestBoundary";
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const f of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
-      ),
-    );
-    parts.push(f.data, Buffer.from("\r\n"));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe("core routes", () => {
   it("GET /health is healthy", async () => {

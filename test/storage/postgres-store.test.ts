@@ -1,4 +1,5 @@
-import { describe } from "vitest";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
 import { PostgresDb } from "../../src/storage/index.js";
 import { freshPgDatabase, pgUrl } from "../helpers/services.js";
 import { storeContract } from "./store-contract.js";
@@ -16,5 +17,27 @@ describe.skipIf(!base)("PostgreSQL server", () => {
         await database.drop();
       },
     };
+  });
+});
+
+describe.skipIf(!base)("PostgreSQL notes at startup", () => {
+  it("says whether vectors use pgvector or fall back to real[] with exact search", async () => {
+    const database = await freshPgDatabase(base!);
+    const store = new PostgresDb({ url: database.url });
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      await store.migrate();
+      await client.connect();
+      const { rows } = await client.query(
+        "select count(*)::int as n from pg_available_extensions where name = 'vector'",
+      );
+      const notes = await store.notes();
+      if (rows[0].n) expect(notes).toEqual([]);
+      else expect(notes).toEqual([expect.stringMatching(/pgvector is not installed.*real\[\]/)]);
+    } finally {
+      await client.end();
+      await store.close();
+      await database.drop();
+    }
   });
 });

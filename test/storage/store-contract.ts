@@ -3,6 +3,8 @@ import { newId } from "../../src/ids.js";
 import type { RunEvent, RunOutput } from "../../src/run/index.js";
 import { emptyMetrics } from "../../src/run/index.js";
 import type { Store } from "../../src/storage/index.js";
+import { knowledgeStoreContract } from "./knowledge-store-contract.js";
+import { memoryStoreContract } from "./memory-store-contract.js";
 
 /** A run body for tests. */
 export function runOf(over: Partial<RunOutput> & { session_id: string }): RunOutput {
@@ -316,5 +318,8 @@ export function storeContract(
       expect(summaries).toHaveLength(50);
       expect(summaries[0]).not.toHaveProperty("data");
     });
+
+    knowledgeStoreContract(() => store);
+    memoryStoreContract(() => store);
   });
 }

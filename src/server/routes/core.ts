@@ -80,12 +80,19 @@ export function coreRoutes(ctx: ServerContext, app: () => FastifyInstance): Rout
         name: ctx.os.name,
         description: ctx.os.description,
         available_models: ctx.settings.availableModels,
-        databases: [ctx.store.id],
+        databases: [...new Set([ctx.store.id, ...ctx.knowledge.stores().map((db) => db.id)])],
         agents: ctx.components.list("agent").map((a) => ({ id: a.id, name: a.name, model: a.info().model })),
         teams: ctx.components.list("team").map((t) => ({ id: t.id, name: t.name })),
         workflows: ctx.components.list("workflow").map((w) => ({ id: w.id, name: w.name })),
         session: { dbs: [{ db_id: ctx.store.id, domain_config: { display_name: "Sessions" } }] },
-        knowledge: { knowledge_instances: [] as unknown[] },
+        knowledge: {
+          knowledge_instances: ctx.knowledge.list().map((k) => ({
+            id: k.id,
+            name: k.knowledge.name,
+            description: k.knowledge.description,
+            db_id: k.store.id,
+          })),
+        },
       }),
     }),
   ];

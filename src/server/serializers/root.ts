@@ -1,6 +1,7 @@
 import type { ComponentInfo, ComponentKind, RunOutput, StepInfo } from "../../run/index.js";
 import { componentIdOf } from "../../run/index.js";
-import type { SessionRecord } from "../../storage/index.js";
+import type { KnowledgeBase } from "../../knowledge/index.js";
+import type { ContentRecord, MemoryRecord, SessionRecord } from "../../storage/index.js";
 import { isoFromSeconds, isoTime } from "../schemas/fields.js";
 
 /** The root surface's shapes (api-contract.md sections 2 and 3). */
@@ -134,4 +135,58 @@ export function sessionDetail(
     memory: { topics, summary: s.summary?.summary ?? null },
     runs: runs.map((r) => ({ run_id: r.run_id, status: r.status, created_at: isoFromSeconds(r.created_at) })),
   };
+}
+
+export function knowledgeInstance(base: KnowledgeBase, documentCount: number): Record<string, unknown> {
+  return {
+    id: base.id,
+    name: base.knowledge.name,
+    description: base.knowledge.description,
+    db_id: base.store.id,
+    table: "knowledge_contents",
+    document_count: documentCount,
+    search_types: base.knowledge.embedder ? ["keyword", "vector", "hybrid"] : ["keyword"],
+  };
+}
+
+export function contentItem(c: ContentRecord): Record<string, unknown> {
+  return {
+    id: c.id,
+    knowledge_id: c.knowledge_id,
+    name: c.name,
+    description: c.description,
+    type: c.type,
+    size: c.size,
+    source: c.source,
+    content_hash: c.content_hash,
+    metadata: c.metadata,
+    status: c.status,
+    status_message: c.status_message,
+    chunk_count: c.chunk_count,
+    created_at: isoTime(c.created_at),
+    updated_at: isoTime(c.updated_at),
+  };
+}
+
+export function memoryItem(m: MemoryRecord): Record<string, unknown> {
+  return {
+    memory_id: m.memory_id,
+    memory: m.memory,
+    topics: m.topics,
+    user_id: m.user_id,
+    agent_id: m.agent_id,
+    team_id: m.team_id,
+    created_at: isoTime(m.created_at),
+    updated_at: isoTime(m.updated_at),
+  };
+}
+
+/** Agno's paginated envelope, `page` 1-based. */
+export function paginated(
+  data: unknown[],
+  page: number,
+  limit: number,
+  total: number,
+): Record<string, unknown> {
+  return { data, meta: { page, limit, total_pages: Math.ceil(total / limit), total_count: total } };
 }

@@ -3,6 +3,7 @@ import pg from "pg";
 import type { DialectParts } from "../sql/dialect.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
+import { PostgresSearch } from "./postgres-search.js";
 
 export interface PostgresSettings {
   url: string;
@@ -27,6 +28,8 @@ const MIGRATION_LOCK_KEY = 7_263_514_091;
 class PostgresParts implements DialectParts {
   readonly name = "postgres" as const;
   readonly jsonType = "jsonb" as const;
+  readonly autoIdType = "bigserial" as const;
+  readonly search = new PostgresSearch();
   constructor(private readonly settings: PostgresSettings) {}
 
   connect(): Kysely<Database> {
@@ -58,7 +61,18 @@ class PostgresParts implements DialectParts {
 
 /** The SQL store over PostgreSQL through a pool. */
 export class PostgresSqlStore extends SqlStore {
+  readonly #search: PostgresSearch;
   constructor(id: string, settings: PostgresSettings) {
-    super(id, new PostgresParts(settings));
+    const parts = new PostgresParts(settings);
+    super(id, parts);
+    this.#search = parts.search;
+  }
+
+  override async notes(): Promise<string[]> {
+    return (await this.#search.hasPgvector(this.kysely))
+      ? []
+      : [
+          "pgvector is not installed on this PostgreSQL server: vectors are stored as real[] and searched exactly (slower on large knowledge bases)",
+        ];
   }
 }

@@ -134,6 +134,112 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 10,
+    name: "knowledge contents, chunks and full-text index",
+    async up(db, d) {
+      await db.schema
+        .createTable("knowledge_contents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("knowledge_id", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("description", "text")
+        .addColumn("type", "text")
+        .addColumn("size", "bigint")
+        .addColumn("source", "text")
+        .addColumn("content_hash", "text")
+        .addColumn("metadata", d.jsonType)
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("status_message", "text")
+        .addColumn("chunk_count", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("vector_dims", "integer")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("knowledge_contents_kb_idx")
+        .on("knowledge_contents")
+        .columns(["knowledge_id", "created_at"])
+        .execute();
+      await db.schema
+        .createIndex("knowledge_contents_status_idx")
+        .on("knowledge_contents")
+        .column("status")
+        .execute();
+      await db.schema
+        .createTable("knowledge_chunks")
+        .addColumn("id", d.autoIdType, (c) => c.primaryKey())
+        .addColumn("content_id", "text", (c) => c.notNull())
+        .addColumn("knowledge_id", "text", (c) => c.notNull())
+        .addColumn("chunk_index", "integer", (c) => c.notNull())
+        .addColumn("content", "text", (c) => c.notNull())
+        .addColumn("token_count", "integer", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("knowledge_chunks_content_idx")
+        .on("knowledge_chunks")
+        .columns(["content_id", "chunk_index"])
+        .execute();
+      await db.schema
+        .createIndex("knowledge_chunks_kb_idx")
+        .on("knowledge_chunks")
+        .column("knowledge_id")
+        .execute();
+      await db.schema
+        .createTable("knowledge_metadata")
+        .addColumn("content_id", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("value", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("knowledge_metadata_kv_idx")
+        .on("knowledge_metadata")
+        .columns(["key", "value", "content_id"])
+        .execute();
+      await db.schema
+        .createIndex("knowledge_metadata_content_idx")
+        .on("knowledge_metadata")
+        .column("content_id")
+        .execute();
+      await d.search.createFullText(db);
+    },
+  },
+  {
+    version: 11,
+    name: "user memories",
+    async up(db, d) {
+      await db.schema
+        .createTable("user_memories")
+        .addColumn("memory_id", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("memory", "text", (c) => c.notNull())
+        .addColumn("topics", d.jsonType, (c) => c.notNull())
+        .addColumn("agent_id", "text")
+        .addColumn("team_id", "text")
+        .addColumn("input", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("user_memories_user_idx")
+        .on("user_memories")
+        .columns(["user_id", "updated_at"])
+        .execute();
+      await db.schema
+        .createTable("user_memory_topics")
+        .addColumn("memory_id", "text", (c) => c.notNull())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("topic", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("user_memory_topics_pk", ["memory_id", "topic"])
+        .execute();
+      await db.schema
+        .createIndex("user_memory_topics_user_idx")
+        .on("user_memory_topics")
+        .columns(["user_id", "topic"])
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction. */

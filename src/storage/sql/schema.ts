@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** Kysely's view of the tables. JSON columns are text in SQLite and jsonb in PostgreSQL. */
 export type Json = string | Record<string, unknown> | unknown[];
 
@@ -67,10 +69,70 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+export interface KnowledgeContentsTable {
+  id: string;
+  knowledge_id: string;
+  name: string;
+  description: string | null;
+  type: string | null;
+  size: number | null;
+  source: string | null;
+  content_hash: string | null;
+  metadata: Json | null;
+  status: string;
+  status_message: string | null;
+  chunk_count: number;
+  vector_dims: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Chunks have integer ids: the full-text and vector indexes key their rows by them. */
+export interface KnowledgeChunksTable {
+  id: Generated<number>;
+  content_id: string;
+  knowledge_id: string;
+  chunk_index: number;
+  content: string;
+  token_count: number;
+  created_at: number;
+}
+
+/** Top-level metadata values of a content, one row per scalar (array elements each), for equality filters. */
+export interface KnowledgeMetadataTable {
+  content_id: string;
+  key: string;
+  /** The value as JSON text, so equality is typed ("5" and 5 differ) and portable. */
+  value: string;
+}
+
+export interface UserMemoriesTable {
+  memory_id: string;
+  user_id: string;
+  memory: string;
+  topics: Json;
+  agent_id: string | null;
+  team_id: string | null;
+  input: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserMemoryTopicsTable {
+  memory_id: string;
+  user_id: string;
+  topic: string;
+}
+
 export interface Database {
   sessions: SessionsTable;
   runs: RunsTable;
   run_events: RunEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  knowledge_contents: KnowledgeContentsTable;
+  knowledge_chunks: KnowledgeChunksTable;
+  knowledge_metadata: KnowledgeMetadataTable;
+  user_memories: UserMemoriesTable;
+  user_memory_topics: UserMemoryTopicsTable;
 }

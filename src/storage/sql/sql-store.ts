@@ -1,9 +1,13 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
+import type { KnowledgeStore } from "../knowledge-store.js";
+import type { MemoryStore } from "../memory-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "../store.js";
 import type { DialectParts } from "./dialect.js";
 import { SqlRunEventStore } from "./event-queries.js";
 import { SqlIdempotencyStore } from "./idempotency-queries.js";
+import { SqlKnowledgeStore } from "./knowledge-queries.js";
+import { SqlMemoryStore } from "./memory-queries.js";
 import { runMigrations } from "./migrations.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
@@ -18,6 +22,8 @@ export class SqlStore implements Store {
   readonly runs: RunStore;
   readonly events: RunEventStore;
   readonly idempotency: IdempotencyStore;
+  readonly knowledge: KnowledgeStore;
+  readonly memories: MemoryStore;
 
   constructor(
     readonly id: string,
@@ -29,6 +35,8 @@ export class SqlStore implements Store {
     this.runs = new SqlRunStore(db, writes);
     this.events = new SqlRunEventStore(db, writes);
     this.idempotency = new SqlIdempotencyStore(db, writes);
+    this.knowledge = new SqlKnowledgeStore(db, writes, parts);
+    this.memories = new SqlMemoryStore(db, writes);
   }
 
   get dialect() {
@@ -47,6 +55,10 @@ export class SqlStore implements Store {
       throw err;
     });
     return this.#migrated.then(() => undefined);
+  }
+
+  async notes(): Promise<string[]> {
+    return [];
   }
 
   async ping(): Promise<void> {

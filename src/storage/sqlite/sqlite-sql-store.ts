@@ -1,8 +1,10 @@
 import { Kysely, SqliteDialect } from "kysely";
+import type BetterSqlite3 from "better-sqlite3";
 import type { DialectParts } from "../sql/dialect.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import { openSqlite } from "./open-sqlite.js";
+import { SqliteSearch } from "./sqlite-search.js";
 
 export interface SqliteSettings {
   file: string;
@@ -12,11 +14,20 @@ export interface SqliteSettings {
 class SqliteParts implements DialectParts {
   readonly name = "sqlite" as const;
   readonly jsonType = "text" as const;
+  readonly autoIdType = "integer" as const;
+  readonly search = new SqliteSearch(() => this.#raw);
+  #raw: BetterSqlite3.Database | undefined;
   constructor(private readonly settings: SqliteSettings) {}
 
   connect(): Kysely<Database> {
     return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: async () => openSqlite(this.settings) }),
+      dialect: new SqliteDialect({
+        database: async () => {
+          const db = openSqlite(this.settings);
+          this.#raw = db.raw;
+          return db;
+        },
+      }),
     });
   }
 
