@@ -15,7 +15,7 @@ import { PostgresDb, SqliteDb } from "../storage/index.js";
 import type { AuthSettings, Authenticator } from "../server/auth/index.js";
 import { createAuthenticator, mergeAuthSettings } from "../server/auth/index.js";
 import type { ServerContext } from "../server/context.js";
-import { parseCorsOrigins } from "../server/http/cors.js";
+import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import type { BodyLimits } from "../server/http/form-body.js";
 import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
@@ -218,7 +218,9 @@ export class AgentOS {
       : await createAuthenticator(mergeAuthSettings(this.config.auth, o.auth), this.logger);
     if (auth.mode === "none")
       this.logger.warn("no authentication configured: every caller may use every route");
-    const corsOrigins = o.corsOrigins ? parseCorsOrigins(o.corsOrigins.join(",")) : this.config.corsOrigins;
+    const corsOrigins = o.corsOrigins
+      ? withDefaultOrigins(parseCorsOrigins(o.corsOrigins.join(",")))
+      : this.config.corsOrigins;
     if (corsOrigins.includes("*"))
       this.logger.warn("CORS allows any origin ('*'): browsers will not send credentials cross-origin");
     const rateLimit =

@@ -1,6 +1,6 @@
 import { readAuthEnv } from "../server/auth/index.js";
 import type { AuthSettings } from "../server/auth/index.js";
-import { DEFAULT_CORS_ORIGINS, parseCorsOrigins } from "../server/http/cors.js";
+import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import { parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitSpec } from "../server/rate-limit/index.js";
 
@@ -45,7 +45,9 @@ export function readEnvConfig(env: Env): EnvConfig {
     eventRetentionHours: int(env, "AGENTOS_EVENT_RETENTION_HOURS", 24, 1),
     idempotencyKeyHours: int(env, "AGENTOS_IDEMPOTENCY_KEY_HOURS", 24, 1),
     auth: readAuthEnv(env),
-    corsOrigins: env.AGENTOS_CORS_ORIGINS ? parseCorsOrigins(env.AGENTOS_CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
+    corsOrigins: withDefaultOrigins(
+      env.AGENTOS_CORS_ORIGINS ? parseCorsOrigins(env.AGENTOS_CORS_ORIGINS) : [],
+    ),
     rateLimit: env.AGENTOS_RATE_LIMIT ? parseRateLimit(env.AGENTOS_RATE_LIMIT) : undefined,
     trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
     ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),

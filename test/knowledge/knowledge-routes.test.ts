@@ -87,7 +87,7 @@ describe("/knowledge", () => {
     const created = res.json();
     expect(created).toMatchObject({
       id: expect.any(String),
-      status: "pending",
+      status: "processing",
       name: "Report",
       metadata: { team: "sales" },
     });

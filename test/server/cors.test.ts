@@ -117,7 +117,7 @@ describe("CORS with the default allow-list", () => {
 });
 
 describe("CORS with a configured list", () => {
-  it("reads AGENTOS_CORS_ORIGINS: listed origins only, trailing slashes forgiven", async () => {
+  it("reads AGENTOS_CORS_ORIGINS: the default origin plus the listed ones, trailing slashes forgiven", async () => {
     const t = await testOS({
       agents: agents(),
       env: { AGENTOS_DRAIN_SECONDS: "1", AGENTOS_CORS_ORIGINS: "https://a.example, https://b.example:8443/" },
@@ -126,8 +126,13 @@ describe("CORS with a configured list", () => {
       for (const origin of ["https://a.example", "https://b.example:8443"]) {
         allowsOrigin(await t.inject({ method: "GET", url: "/health", headers: { origin } }), origin);
       }
-      const ui = await t.inject({ method: "GET", url: "/health", headers: { origin: UI } });
-      expect(ui.headers["access-control-allow-origin"]).toBeUndefined();
+      allowsOrigin(await t.inject({ method: "GET", url: "/health", headers: { origin: UI } }), UI);
+      const other = await t.inject({
+        method: "GET",
+        url: "/health",
+        headers: { origin: "https://evil.example" },
+      });
+      expect(other.headers["access-control-allow-origin"]).toBeUndefined();
     } finally {
       await t.cleanup();
     }

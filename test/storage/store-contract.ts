@@ -163,6 +163,22 @@ export function storeContract(
       );
     });
 
+    it("filters sessions by a name substring taken literally (% and _ are not wildcards)", async () => {
+      const user = `names-${newId()}`;
+      const names = ["50%_off deal", "500 off deal", "plain"];
+      const ids: string[] = [];
+      for (const name of names) {
+        const sid = newId();
+        await store.runs.begin(runOf({ session_id: sid, user_id: user }), seed(sid, user));
+        await store.sessions.update(sid, { session_name: name });
+        ids.push(sid);
+      }
+      const found = await store.sessions.list({ userId: user, nameContains: "0%_o", limit: 10 });
+      expect(found.sessions.map((s) => s.session_name)).toEqual(["50%_off deal"]);
+      const under = await store.sessions.list({ userId: user, nameContains: "_", limit: 10 });
+      expect(under.sessions.map((s) => s.session_id)).toEqual([ids[0]]);
+    });
+
     it("updates and deletes sessions with their runs and events", async () => {
       const sid = newId();
       const run = runOf({ session_id: sid });

@@ -2,6 +2,11 @@ import type { FastifyCorsOptions } from "@fastify/cors";
 
 export const DEFAULT_CORS_ORIGINS = ["http://localhost:3000"];
 
+/** The contract's allow-list: the default origin plus the configured ones. */
+export function withDefaultOrigins(configured: readonly string[]): string[] {
+  return [...new Set([...DEFAULT_CORS_ORIGINS, ...configured])];
+}
+
 /** Headers a browser script may read from our answers. */
 const EXPOSED = [
   "x-request-id",

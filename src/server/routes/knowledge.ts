@@ -65,7 +65,9 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
         const base = knowledge.base(params.knowledge_id); // 404 before the upload is read
         const record = await knowledge.upload(base, await body(), files);
         reply.code(202);
-        return contentItem(record);
+        // The contract's 202 says "processing": the content is now in the background pipeline (queued or running).
+        const item = contentItem(record);
+        return item.status === "pending" ? { ...item, status: "processing" } : item;
       },
     }),
     defineRoute({

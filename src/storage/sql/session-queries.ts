@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { BadRequestError } from "../../errors.js";
 import type { SessionPage, SessionPatch, SessionQuery, SessionRecord, SessionStore } from "../store.js";
@@ -29,8 +30,11 @@ export class SqlSessionStore implements SessionStore {
     if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
     if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
     if (q.type !== undefined) query = query.where("session_type", "=", q.type);
-    if (q.nameContains)
-      query = query.where("session_name", "like", `%${q.nameContains.replace(/[%_\\]/g, "\\$&")}%`);
+    if (q.nameContains) {
+      // The name is matched literally: % and _ in it are escaped, with an explicit escape character.
+      const pattern = `%${q.nameContains.replace(/[%_\\]/g, "\\$&")}%`;
+      query = query.where(sql<boolean>`session_name like ${pattern} escape '\\'`);
+    }
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       if (!c) throw new BadRequestError("Invalid cursor");
