@@ -1,9 +1,12 @@
 import { sql } from "kysely";
 import type { Kysely, RawBuilder, SqlBool, Transaction } from "kysely";
 import type { ScoredId, SearchParts } from "../sql/dialect.js";
+import { deleteContentVectors, vectorTableName } from "../sql/vector-tables.js";
+import type { VectorQuery, VectorRow } from "../sql/vector-tables.js";
 import type { Database } from "../sql/schema.js";
 
 const MAX_TERMS = 32;
+const MAX_DIMS = 16000;
 
 /**
  * Search in PostgreSQL: a generated `tsvector` column with a GIN index (English stemming, ranked
@@ -70,11 +73,7 @@ export class PostgresSearch implements SearchParts {
     this.#tables.add(table);
   }
 
-  async insertVectors(
-    trx: Transaction<Database>,
-    dims: number,
-    rows: { chunkId: number; knowledgeId: string; embedding: Float32Array }[],
-  ): Promise<void> {
+  async insertVectors(trx: Transaction<Database>, dims: number, rows: VectorRow[]): Promise<void> {
     const table = sql.table(vectorTable(dims));
     const pgvector = await this.hasPgvector(trx);
     for (let i = 0; i < rows.length; i += 200) {
@@ -92,20 +91,10 @@ export class PostgresSearch implements SearchParts {
   }
 
   async deleteVectors(trx: Transaction<Database>, dims: number, contentId: string): Promise<void> {
-    await sql`delete from ${sql.table(vectorTable(dims))} where chunk_id in (
-      select id from knowledge_chunks where content_id = ${contentId})`.execute(trx);
+    await deleteContentVectors(trx, vectorTable(dims), contentId);
   }
 
-  async vectorSearch(
-    db: Kysely<Database>,
-    q: {
-      dims: number;
-      knowledgeId: string;
-      vector: Float32Array;
-      limit: number;
-      where?: RawBuilder<SqlBool>;
-    },
-  ): Promise<ScoredId[]> {
+  async vectorSearch(db: Kysely<Database>, q: VectorQuery): Promise<ScoredId[]> {
     const restrict = q.where
       ? sql`and chunk_id in (select c.id from knowledge_chunks c where ${q.where})`
       : sql``;
@@ -129,9 +118,7 @@ export class PostgresSearch implements SearchParts {
 }
 
 function vectorTable(dims: number): string {
-  if (!Number.isInteger(dims) || dims < 1 || dims > 16000)
-    throw new RangeError(`Vector dimensions must be an integer from 1 to 16000, got ${dims}`);
-  return `knowledge_vectors_${dims}`;
+  return vectorTableName(dims, MAX_DIMS);
 }
 
 function vectorText(vector: Float32Array, dims: number): string {

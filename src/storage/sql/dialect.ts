@@ -1,5 +1,6 @@
 import type { Kysely, RawBuilder, SqlBool, Transaction } from "kysely";
 import type { Database } from "./schema.js";
+import type { VectorQuery, VectorRow } from "./vector-tables.js";
 
 /** What differs between SQL backends; everything else is written once over Kysely. */
 export interface DialectParts {
@@ -49,22 +50,9 @@ export interface SearchParts {
   ): Promise<ScoredId[]>;
   /** Makes vectors of these dimensions storable and searchable; call outside transactions. */
   prepareVectors(db: Kysely<Database>, dims: number): Promise<void>;
-  insertVectors(
-    trx: Transaction<Database>,
-    dims: number,
-    rows: { chunkId: number; knowledgeId: string; embedding: Float32Array }[],
-  ): Promise<void>;
+  insertVectors(trx: Transaction<Database>, dims: number, rows: VectorRow[]): Promise<void>;
   /** Deletes the vectors of the chunks of one content. */
   deleteVectors(trx: Transaction<Database>, dims: number, contentId: string): Promise<void>;
   /** Nearest chunks of a knowledge base, best first; score is cosine similarity. */
-  vectorSearch(
-    db: Kysely<Database>,
-    q: {
-      dims: number;
-      knowledgeId: string;
-      vector: Float32Array;
-      limit: number;
-      where?: RawBuilder<SqlBool>;
-    },
-  ): Promise<ScoredId[]>;
+  vectorSearch(db: Kysely<Database>, q: VectorQuery): Promise<ScoredId[]>;
 }

@@ -2,11 +2,14 @@ import { sql } from "kysely";
 import type { Kysely, RawBuilder, SqlBool, Transaction } from "kysely";
 import type BetterSqlite3 from "better-sqlite3";
 import type { ScoredId, SearchParts } from "../sql/dialect.js";
+import { deleteContentVectors, vectorTableName } from "../sql/vector-tables.js";
+import type { VectorQuery, VectorRow } from "../sql/vector-tables.js";
 import type { Database } from "../sql/schema.js";
 
 /** sqlite-vec answers at most this many neighbours per query. */
 const MAX_K = 4096;
 const MAX_TERMS = 32;
+const MAX_DIMS = 8192;
 
 /**
  * Search in SQLite: FTS5 (BM25, Porter stemming) over the chunk table, and sqlite-vec `vec0`
@@ -71,11 +74,7 @@ export class SqliteSearch implements SearchParts {
     this.#tables.add(table);
   }
 
-  async insertVectors(
-    trx: Transaction<Database>,
-    dims: number,
-    rows: { chunkId: number; knowledgeId: string; embedding: Float32Array }[],
-  ): Promise<void> {
+  async insertVectors(trx: Transaction<Database>, dims: number, rows: VectorRow[]): Promise<void> {
     const table = sql.table(vectorTable(dims));
     for (let i = 0; i < rows.length; i += 200) {
       const values = rows
@@ -88,20 +87,10 @@ export class SqliteSearch implements SearchParts {
   }
 
   async deleteVectors(trx: Transaction<Database>, dims: number, contentId: string): Promise<void> {
-    await sql`delete from ${sql.table(vectorTable(dims))} where chunk_id in (
-      select id from knowledge_chunks where content_id = ${contentId})`.execute(trx);
+    await deleteContentVectors(trx, vectorTable(dims), contentId);
   }
 
-  async vectorSearch(
-    db: Kysely<Database>,
-    q: {
-      dims: number;
-      knowledgeId: string;
-      vector: Float32Array;
-      limit: number;
-      where?: RawBuilder<SqlBool>;
-    },
-  ): Promise<ScoredId[]> {
+  async vectorSearch(db: Kysely<Database>, q: VectorQuery): Promise<ScoredId[]> {
     const k = Math.min(Math.max(1, q.limit), MAX_K);
     const restrict = q.where
       ? sql`and chunk_id in (select c.id from knowledge_chunks c where ${q.where})`
@@ -115,9 +104,7 @@ export class SqliteSearch implements SearchParts {
 }
 
 function vectorTable(dims: number): string {
-  if (!Number.isInteger(dims) || dims < 1 || dims > 8192)
-    throw new RangeError(`Vector dimensions must be an integer from 1 to 8192, got ${dims}`);
-  return `knowledge_vectors_${dims}`;
+  return vectorTableName(dims, MAX_DIMS);
 }
 
 function blob(vector: Float32Array, dims: number): Buffer {
