@@ -7,6 +7,7 @@ import type { WorkflowContext } from "./event-factory.js";
 import type { RunEvent } from "./events.js";
 import type { RunMetrics } from "./metrics.js";
 import { addMetrics } from "./metrics.js";
+import { nowSeconds } from "./message.js";
 import type { RunOutput } from "./output.js";
 import type { RunInput, Runnable } from "./runnable.js";
 
@@ -32,6 +33,7 @@ export interface NestedRunsInit {
 }
 
 const LABEL = { agent: "Agent", team: "Team", workflow: "Workflow" } as const;
+const PAUSE = new Set(["RunPaused", "TeamRunPaused", "WorkflowPaused"]);
 
 export interface NestedRunExtra {
   /** The nested run's id (default: a new one). */
@@ -118,8 +120,18 @@ export class NestedRuns {
         workflow: extra.workflow ?? init.workflow,
       },
     });
-    yield* stream;
-    const output = await stream.output;
+    let pause: RunEvent | undefined;
+    for await (const ev of stream) {
+      // A member cannot wait for a person; its pause is reported as the error it becomes below.
+      if (ev.run_id === runId && PAUSE.has(ev.event)) pause = ev;
+      else yield ev;
+    }
+    let output = await stream.output;
+    if (output.status === "PAUSED") {
+      output = await this.#refusePause(output);
+      if (pause)
+        yield { ...pause, event: pause.event.replace("Paused", "Error"), content: output.error } as RunEvent;
+    }
     this.#outputs[slot] = output;
     addMetrics(init.metrics, output.metrics);
     if (output.status === "COMPLETED" && output.session_state)
@@ -128,6 +140,21 @@ export class NestedRuns {
     if (output.status === "CANCELLED")
       throw init.signal.aborted ? init.signal.reason : new RunCancelledError(output.error ?? undefined);
     return output;
+  }
+
+  /**
+   * Human-in-the-loop pauses only top-level runs: a nested run that asks for a person ends ERROR
+   * (stored so), and its parent goes on as it does after any failed member or step.
+   */
+  async #refusePause(output: RunOutput): Promise<RunOutput> {
+    const waiting = (output.tools ?? []).filter((t) => t.result === null).map((t) => t.tool_name);
+    const error = `paused for human input (${waiting.join(", ") || "a tool"}), which runs inside a team or workflow do not support`;
+    const ended: RunOutput = { ...output, status: "ERROR", error, updated_at: nowSeconds() };
+    delete ended.paused_state;
+    const store = this.#init.store;
+    if (store && (await store.runs.transition(output.run_id, "PAUSED", "ERROR")))
+      await store.runs.save(ended);
+    return ended;
   }
 
   /** Resolves when every run started with `run()` has ended. */

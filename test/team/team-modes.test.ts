@@ -142,6 +142,40 @@ describe("coordinate", () => {
     ]);
   });
 
+  it("a member that pauses for confirmation ends ERROR, stored so, and the leader sees why", async () => {
+    const wipe = tool({
+      name: "wipe_disk",
+      description: "Wipes a disk",
+      input: z.object({}),
+      requiresConfirmation: true,
+      execute: () => "wiped",
+    });
+    const careful = new Agent({
+      id: "c",
+      name: "C",
+      tools: [wipe],
+      model: new ScriptedModel([[{ toolCall: { name: "wipe_disk", args: {} } }]]),
+    });
+    const leader = new ScriptedModel([
+      [delegate("c")],
+      (call) =>
+        promptOf(call).includes("paused for human input (wipe_disk)") ? "C needs a person." : "unexpected",
+    ]);
+    const team = new Team({ name: "T", model: leader, members: [careful], db: env.db });
+    const stream = team.run("go");
+    const events = await eventsOf(stream);
+    const out = await stream.output;
+    expect(out.status).toBe("COMPLETED");
+    expect(out.content).toBe("C needs a person.");
+    expect(events.some((e) => e.event === "RunPaused")).toBe(false);
+    const memberError = events.find((e) => e.event === "RunError" && e.agent_id === "c")!;
+    expect(field<string>(memberError, "content")).toContain("paused for human input (wipe_disk)");
+    const stored = await env.db.runs.get(memberError.run_id);
+    expect(stored!.status).toBe("ERROR");
+    expect(stored!.paused_state).toBeUndefined();
+    expect(rootTerminals(events, TEAM_TERMINALS).map((e) => e.event)).toEqual(["TeamRunCompleted"]);
+  });
+
   it("a leader model failure ends the team with TeamRunError after its members stop", async () => {
     const leader = new ScriptedModel([[delegate("a")], [{ error: "leader down" }]]);
     const team = new Team({ name: "T", model: leader, members: [member("a", "ok")], db: env.db });

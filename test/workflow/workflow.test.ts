@@ -5,6 +5,7 @@ import { ValidationError } from "../../src/errors.js";
 import { ScriptedModel } from "../../src/model/index.js";
 import type { RunEvent } from "../../src/run/index.js";
 import { Team } from "../../src/team/index.js";
+import { tool } from "../../src/tool/index.js";
 import type { StepInput, StepResult } from "../../src/workflow/index.js";
 import { condition, loop, parallel, router, step, Workflow } from "../../src/workflow/index.js";
 import { eventsOf, field, promptOf, rootTerminals } from "../helpers/run-events.js";
@@ -423,6 +424,42 @@ describe("failures and retries", () => {
       ["r", "COMPLETED"],
       ["w", "ERROR"],
     ]);
+  });
+
+  it("an agent step that pauses for a person fails the workflow instead of hanging it", async () => {
+    const approve = tool({
+      name: "approve_spend",
+      description: "Approves a spend",
+      input: z.object({}),
+      requiresConfirmation: true,
+      execute: () => "approved",
+    });
+    const wf = new Workflow({
+      name: "P",
+      db: env.db,
+      steps: [
+        step({
+          name: "spend",
+          agent: new Agent({
+            id: "s",
+            name: "S",
+            tools: [approve],
+            model: new ScriptedModel([[{ toolCall: { name: "approve_spend", args: {} } }]]),
+          }),
+        }),
+      ],
+    });
+    const stream = wf.run("buy");
+    const events = await eventsOf(stream);
+    const out = await stream.output;
+    expect(out.status).toBe("ERROR");
+    expect(out.error).toContain(
+      "Step 'spend' failed: Agent 's' failed: paused for human input (approve_spend)",
+    );
+    expect(events.some((e) => e.event === "RunPaused")).toBe(false);
+    expect(rootTerminals(events, WF_TERMINALS).map((e) => e.event)).toEqual(["WorkflowError"]);
+    const children = await env.db.runs.list({ parentRunId: out.run_id });
+    expect(children.map((c) => [c.agent_id, c.status])).toEqual([["s", "ERROR"]]);
   });
 
   it("retries a step as many times as it declares", async () => {
