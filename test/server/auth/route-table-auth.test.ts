@@ -78,7 +78,16 @@ it("lets each protected route through with exactly its scope, its per-id form an
 
 it("has no public route besides the OS's description, health and docs", () => {
   const open = routes.filter((r) => r.scope === "public").map((r) => `${r.method} ${r.path}`);
-  expect(open.sort()).toEqual(["GET /", "GET /health", "GET /info", "GET /openapi.json"]);
+  // The /agno surface's own description, health and info are public as in Agno.
+  expect(open.sort()).toEqual([
+    "GET /",
+    "GET /agno",
+    "GET /agno/health",
+    "GET /agno/info",
+    "GET /health",
+    "GET /info",
+    "GET /openapi.json",
+  ]);
 });
 
 it("serves public routes without credentials", async () => {
