@@ -62,7 +62,11 @@ export class SqlSessionStore implements SessionStore {
     const [rows, count] = await Promise.all([
       this.#filtered(q)
         .selectAll()
-        .orderBy(q.sortBy ?? "created_at", order)
+        // Unnamed sessions sort as "" on both dialects (SQLite and PostgreSQL place NULLs differently).
+        .orderBy(
+          q.sortBy === "session_name" ? sql`coalesce(session_name, '')` : (q.sortBy ?? "created_at"),
+          order,
+        )
         .orderBy("session_id", order)
         .limit(q.limit)
         .offset(q.offset)
