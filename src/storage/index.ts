@@ -33,6 +33,7 @@ export type {
   MemoryRecord,
   MemoryQuery,
   MemoryPage,
+  UserMemoryStats,
   MemoryPatch,
   SummaryRecord,
 } from "./memory-store.js";

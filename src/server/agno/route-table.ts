@@ -5,6 +5,7 @@ import type { RunService } from "../services/run-service.js";
 import type { SessionService } from "../services/session-service.js";
 import { agnoComponentRoutes } from "./routes/components.js";
 import { agnoCoreRoutes } from "./routes/core.js";
+import { agnoMemoryRoutes } from "./routes/memories.js";
 import { agnoSessionRoutes } from "./routes/sessions.js";
 
 /** The services the root surface uses too: both surfaces share them, only the shapes differ. */
@@ -22,6 +23,7 @@ export function agnoRouteTable(ctx: ServerContext, services: SharedServices, pre
     ...agnoComponentRoutes(ctx, services.runs, "team"),
     ...agnoComponentRoutes(ctx, services.runs, "workflow"),
     ...agnoSessionRoutes(ctx, services.sessions),
+    ...agnoMemoryRoutes(ctx, services.memories),
   ];
   return routes.map((r) => ({
     ...r,
