@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 const origin = "http://localhost:3000";
-const getJson = async (path: string) => {
+const getJson = async (path: string): Promise<{ status: number; body: any }> => {
   const r = await fetch(`${api}${path}`, { headers: { origin } });
   expect(r.headers.get("access-control-allow-origin"), path).toBe(origin);
   return { status: r.status, body: r.status === 204 ? undefined : await r.json() };
