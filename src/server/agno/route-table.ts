@@ -7,6 +7,7 @@ import { agnoComponentRoutes } from "./routes/components.js";
 import { agnoCoreRoutes } from "./routes/core.js";
 import { agnoMemoryRoutes } from "./routes/memories.js";
 import { agnoSessionRoutes } from "./routes/sessions.js";
+import { agnoWorkflowSocketRoutes } from "./routes/workflow-socket.js";
 
 /** The services the root surface uses too: both surfaces share them, only the shapes differ. */
 export interface SharedServices {
@@ -21,6 +22,8 @@ export function agnoRouteTable(ctx: ServerContext, services: SharedServices, pre
     ...agnoCoreRoutes(ctx),
     ...agnoComponentRoutes(ctx, services.runs, "agent"),
     ...agnoComponentRoutes(ctx, services.runs, "team"),
+    // Before /workflows/:workflow_id in the table (the router prefers the static path either way).
+    ...agnoWorkflowSocketRoutes(ctx, services.runs),
     ...agnoComponentRoutes(ctx, services.runs, "workflow"),
     ...agnoSessionRoutes(ctx, services.sessions),
     ...agnoMemoryRoutes(ctx, services.memories),
