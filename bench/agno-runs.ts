@@ -1,0 +1,57 @@
+/**
+ * The /agno surface against the root one: the same runs (instant scripted model, SQLite) through
+ * each surface's route, serializer and SSE framing, over HTTP with 50 connections.
+ * Run: node --import tsx bench/agno-runs.ts
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { startChildServer } from "../test/helpers/child-server.js";
+
+export interface SurfaceRuns {
+  root: { nonStream: number; stream: number };
+  agno: { nonStream: number; stream: number };
+  errors: number;
+}
+
+export async function measureAgnoRuns(seconds = 8, connections = 50): Promise<SurfaceRuns> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const server = await startChildServer("bench/bench-server.ts", [join(dir, "bench.db")]);
+  let errors = 0;
+  // Both surfaces take the same urlencoded form; only the path differs.
+  const load = async (prefix: string, stream: boolean, duration = seconds) => {
+    const r = await autocannon({
+      url: `${server.url}${prefix}/agents/bench/runs`,
+      method: "POST",
+      connections,
+      duration,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `message=hello&stream=${stream}`,
+    });
+    errors += r.errors + r.non2xx;
+    return r.requests.average;
+  };
+  try {
+    await load("", false, 2);
+    await load("/agno", false, 2);
+    const root = { nonStream: await load("", false), stream: await load("", true) };
+    const agno = { nonStream: await load("/agno", false), stream: await load("/agno", true) };
+    return { root, agno, errors };
+  } finally {
+    server.proc.kill("SIGKILL");
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await measureAgnoRuns();
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log(
+    `runs over HTTP (50 connections, SQLite): ` +
+      `non-stream root ${Math.round(r.root.nonStream)}/s, /agno ${Math.round(r.agno.nonStream)}/s (${ratio(r.agno.nonStream, r.root.nonStream)}x); ` +
+      `stream root ${Math.round(r.root.stream)}/s, /agno ${Math.round(r.agno.stream)}/s (${ratio(r.agno.stream, r.root.stream)}x); ` +
+      `errors ${r.errors}`,
+  );
+}
