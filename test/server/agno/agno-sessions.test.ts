@@ -255,3 +255,54 @@ describe("/agno/sessions/{id}", () => {
     expect((await get(`/agno/sessions/${sessions.team[0]}`)).status).toBe(404);
   });
 });
+
+describe("/agno sessions with JWT auth", () => {
+  it("keeps a non-admin to their own sessions and runs (another user's are 404), and needs sessions scopes", async () => {
+    const { TEST_SECRET, bearer, signToken } = await import("../../helpers/jwt.js");
+    const secured = await testOS({ ...agnoComponents(), auth: { jwt: { verificationKey: TEST_SECRET } } });
+    try {
+      const scopes = ["agents:run", "agents:read", "sessions:read", "sessions:delete"];
+      const ann = bearer(await signToken(TEST_SECRET, { sub: "ann", scopes }));
+      const ben = bearer(await signToken(TEST_SECRET, { sub: "ben", scopes }));
+      const run = async (headers: Record<string, string>, user_id: string) =>
+        (
+          await secured.inject({
+            method: "POST",
+            url: "/agno/agents/writer/runs",
+            payload: form({ message: "mine", stream: "false", user_id }).payload,
+            headers: { ...headers, ...form({}).headers },
+          })
+        ).json();
+      const annRun = await run(ann, "ben"); // the token's subject wins over the form's user_id
+      expect(annRun.user_id).toBe("ann");
+      await run(ben, "ben");
+      const listed = await secured.inject({ method: "GET", url: "/agno/sessions", headers: ann });
+      expect(listed.json().meta.total_count).toBe(1);
+      expect(listed.json().data[0].user_id).toBe("ann");
+      for (const url of [
+        `/agno/sessions/${annRun.session_id}`,
+        `/agno/sessions/${annRun.session_id}/runs`,
+        `/agno/agents/writer/runs/${annRun.run_id}?session_id=${annRun.session_id}`,
+      ]) {
+        expect((await secured.inject({ method: "GET", url, headers: ann })).statusCode, url).toBe(200);
+        expect((await secured.inject({ method: "GET", url, headers: ben })).statusCode, url).toBe(404);
+      }
+      const del = await secured.inject({
+        method: "DELETE",
+        url: `/agno/sessions/${annRun.session_id}`,
+        headers: ben,
+      });
+      expect(del.statusCode).toBe(404);
+      const noScope = bearer(await signToken(TEST_SECRET, { sub: "cy", scopes: ["agents:run"] }));
+      const refused = await secured.inject({ method: "GET", url: "/agno/sessions", headers: noScope });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({
+        detail: "Insufficient permissions. Required scope(s): sessions:read",
+      });
+      const anonymous = await secured.inject({ method: "GET", url: "/agno/sessions" });
+      expect(anonymous.json()).toEqual({ detail: "Authorization header missing" });
+    } finally {
+      await secured.cleanup();
+    }
+  });
+});
