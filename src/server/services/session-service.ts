@@ -43,7 +43,24 @@ export class SessionService {
       else if (!isFinished(row.status) && !l.ended)
         byId.set(l.runId, { ...row, status: l.status, content: l.contentSoFar || row.content });
     }
+    const local = new Set(live.map((l) => l.runId));
+    for (const [id, run] of byId) {
+      // Running in another process (replicas over Redis): its content so far is in the event store.
+      if (!isFinished(run.status) && !local.has(id) && !run.content)
+        byId.set(id, { ...run, content: await this.#storedContent(id) });
+    }
     return [...byId.values()].sort((a, b) => a.created_at - b.created_at);
+  }
+
+  /** The text a run has streamed so far, from its stored content deltas. */
+  async #storedContent(runId: string): Promise<string> {
+    let text = "";
+    for (const ev of await this.ctx.store.events.list(runId, -1)) {
+      if (ev.run_id !== runId || (ev.event !== "RunContent" && ev.event !== "TeamRunContent")) continue;
+      const content = (ev as { content?: unknown }).content;
+      if (typeof content === "string") text += content;
+    }
+    return text;
   }
 
   /** The session if the caller may see it; 404 otherwise (whether absent or someone else's). */

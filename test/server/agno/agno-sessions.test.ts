@@ -306,3 +306,31 @@ describe("/agno sessions with JWT auth", () => {
     }
   });
 });
+
+describe("/agno session history across replicas", () => {
+  it("shows a run live in another process with the content it has stored so far", async () => {
+    const a = await testOS(agnoComponents());
+    const b = await testOS(agnoComponents(), a.db.file);
+    try {
+      const stream = await sse(`${await a.listen()}/agno/agents/slow/runs`, {
+        method: "POST",
+        body: "message=elsewhere",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      await stream.waitFor(1);
+      const { run_id, session_id } = stream.events[0].data;
+      let seen: any[] = [];
+      for (let i = 0; i < 40; i++) {
+        seen = (await b.inject({ method: "GET", url: `/agno/sessions/${session_id}/runs` })).json();
+        if (seen[0]?.content) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(seen).toEqual([expect.objectContaining({ run_id, status: "RUNNING", run_input: "elsewhere" })]);
+      expect(seen[0].content).toMatch(/^one /);
+      await stream.done;
+    } finally {
+      await b.cleanup();
+      await a.cleanup();
+    }
+  });
+});

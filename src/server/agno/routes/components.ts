@@ -11,6 +11,7 @@ import { PLURAL, TITLE } from "../../routes/components.js";
 import type { ContinueForm, RunForm } from "../../schemas/run-form.js";
 import {
   agentResponse,
+  agnoFrame,
   runOutputDict,
   runSchema,
   teamResponse,
@@ -18,7 +19,6 @@ import {
   workflowSummary,
 } from "../../serializers/agno/index.js";
 import type { FoundRun, RunService } from "../../services/run-service.js";
-import { agnoFrame } from "../../serializers/agno/index.js";
 import { streamAgno } from "../agno-stream.js";
 import { agnoContinueForm, agnoResumeForm, agnoRunForm } from "../run-form.js";
 import type { AgnoContinueForm } from "../run-form.js";
