@@ -7,7 +7,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { agnoEvent, agnoFrame } from "../src/server/serializers/agno/index.js";
 import { startChildServer } from "../test/helpers/child-server.js";
+import { measureFraming } from "./sse-framing.js";
+
+/** Agno's SSE framing (nulls dropped, no event_index) against the root's, events per second on one core. */
+export function measureAgnoFraming(): { root: number; agno: number } {
+  const root = measureFraming().eventsPerSecond;
+  const agno = measureFraming(undefined, undefined, (ev) =>
+    agnoFrame(ev.event, agnoEvent(ev, false)),
+  ).eventsPerSecond;
+  return { root, agno };
+}
 
 export interface SurfaceRuns {
   root: { nonStream: number; stream: number };
@@ -57,6 +68,11 @@ export async function measureAgnoRuns(seconds = 8, connections = 50): Promise<Su
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const framing = measureAgnoFraming();
+  console.log(
+    `SSE framing on one core: root ${Math.round(framing.root).toLocaleString("en")} events/s, ` +
+      `/agno ${Math.round(framing.agno).toLocaleString("en")} events/s`,
+  );
   const r = await measureAgnoRuns();
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   console.log(
