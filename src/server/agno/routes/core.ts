@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ServerContext } from "../../context.js";
 import { defineRoute } from "../../route.js";
 import type { RouteDef } from "../../route.js";
-import { agentResponse, modelParts, withoutNulls, workflowSummary } from "../../serializers/agno/index.js";
+import { modelParts, withoutNulls, workflowSummary } from "../../serializers/agno/index.js";
 import { databaseIds } from "../databases.js";
 
 /** The Agno release whose API this surface follows (reported as `agno_version`). */
@@ -93,12 +93,11 @@ export function agnoCoreRoutes(ctx: ServerContext): RouteDef[] {
           },
           agents: ctx.components.list("agent").map((a) => {
             const info = a.info();
-            const full = agentResponse(info, osDb);
             return withoutNulls({
               id: info.id,
               name: info.name,
               description: info.description,
-              db_id: full.db_id,
+              db_id: info.dbId ?? osDb,
               model: modelParts(info.model),
             });
           }),
