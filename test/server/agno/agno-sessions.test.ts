@@ -155,6 +155,43 @@ describe("/agno/sessions/{id}", () => {
     expect(await get("/agno/sessions/nope")).toEqual({ status: 404, body: { detail: "Session not found" } });
   });
 
+  it("answers a workflow session in the workflow form, and its runs as WorkflowRunSchema", async () => {
+    const run = (await post("/agno/workflows/pipeline/runs", { message: "flow", stream: "false" })).json();
+    const detail = (await get(`/agno/sessions/${run.session_id}?type=workflow`)).body;
+    expect(Object.keys(detail).sort()).toEqual(
+      [
+        "user_id",
+        "workflow_id",
+        "workflow_name",
+        "session_id",
+        "session_name",
+        "session_data",
+        "session_state",
+        "workflow_data",
+        "metadata",
+        "created_at",
+        "updated_at",
+      ].sort(),
+    );
+    expect(detail).toMatchObject({
+      workflow_id: "pipeline",
+      workflow_name: "Pipeline",
+      session_name: "flow",
+    });
+    const runs = (await get(`/agno/sessions/${run.session_id}/runs`)).body;
+    expect(runs).toEqual([
+      expect.objectContaining({
+        run_id: run.run_id,
+        workflow_id: "pipeline",
+        run_input: "flow",
+        content: "10 chars",
+        content_type: "str",
+        status: "COMPLETED",
+      }),
+    ]);
+    expect(runs[0].agent_id).toBeUndefined();
+  });
+
   it("lists the session's runs as RunSchema, with created_after/created_before", async () => {
     const { status, body } = await get(`/agno/sessions/${sessions.agent[1]}/runs`);
     expect(status).toBe(200);
