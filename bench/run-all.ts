@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { measureAgnoRuns } from "./agno-runs.js";
 import { measureRuns } from "./http-runs.js";
 import { measureKnowledge } from "./knowledge.js";
 import { measureStartup } from "./import-and-start.js";
@@ -39,6 +40,19 @@ const runs = await measureRuns();
 rows.push(["non-stream runs over HTTP (50 conn, SQLite)", `${Math.round(runs.nonStream)}/s`, "≥ 2,500/s"]);
 rows.push(["streamed runs over HTTP (50 conn, SQLite)", `${Math.round(runs.stream)}/s`, "≥ 1,500/s"]);
 if (runs.errors) rows.push(["HTTP errors", String(runs.errors), "0"]);
+
+const agno = await measureAgnoRuns();
+rows.push([
+  "/agno vs root, non-stream runs (50 conn, form body)",
+  `${Math.round(agno.agno.nonStream)}/s vs ${Math.round(agno.root.nonStream)}/s`,
+  "same order as root",
+]);
+rows.push([
+  "/agno vs root, streamed runs (50 conn, form body)",
+  `${Math.round(agno.agno.stream)}/s vs ${Math.round(agno.root.stream)}/s`,
+  "same order as root",
+]);
+if (agno.errors) rows.push(["/agno bench HTTP errors", String(agno.errors), "0"]);
 
 const knowledge = await measureKnowledge();
 rows.push([

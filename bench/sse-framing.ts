@@ -7,7 +7,11 @@ import { EventFactory } from "../src/run/index.js";
 import type { RunEvent } from "../src/run/index.js";
 import { sseFrame } from "../src/server/http/sse.js";
 
-export function measureFraming(total = 1_000_000, batch = 64): { eventsPerSecond: number; bytes: number } {
+export function measureFraming(
+  total = 1_000_000,
+  batch = 64,
+  frame: (ev: RunEvent) => string = (ev) => sseFrame(ev.event, ev, ev.event_index),
+): { eventsPerSecond: number; bytes: number } {
   const f = new EventFactory({
     kind: "agent",
     id: "bench",
@@ -28,7 +32,7 @@ export function measureFraming(total = 1_000_000, batch = 64): { eventsPerSecond
   const t0 = process.hrtime.bigint();
   for (let done = 0; done < total; done += batch) {
     let chunk = "";
-    for (const ev of events) chunk += sseFrame(ev.event, ev, ev.event_index);
+    for (const ev of events) chunk += frame(ev);
     sink.write(chunk);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

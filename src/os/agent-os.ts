@@ -21,7 +21,7 @@ import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/r
 import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
 import type { RouteDef } from "../server/route.js";
 import { ComponentRegistry } from "./components.js";
-import { readEnvConfig } from "./config.js";
+import { agnoPrefix, readEnvConfig } from "./config.js";
 import type { Env, EnvConfig } from "./config.js";
 
 const VERSION = "0.1.0";
@@ -72,6 +72,8 @@ export interface AgentOSOptions {
   idempotencyKeyHours?: number;
   /** Where settings not given here come from. Default process.env. */
   env?: Env;
+  /** Path prefix of the Agno-compatible surface, or false to turn it off. Default AGENTOS_AGNO_PREFIX or "/agno". */
+  agnoPrefix?: string | false;
 }
 
 export interface ServeOptions {
@@ -251,6 +253,7 @@ export class AgentOS {
         corsOrigins,
         trustProxy: o.trustProxy ?? this.config.trustProxy,
         docs: o.docs ?? this.config.docs,
+        agnoPrefix: o.agnoPrefix === undefined ? this.config.agnoPrefix : agnoPrefix(o.agnoPrefix),
         availableModels: o.availableModels ?? [
           ...new Set(
             this.components

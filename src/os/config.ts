@@ -26,6 +26,8 @@ export interface EnvConfig {
   rateLimit: RateLimitSpec | undefined;
   trustProxy: boolean | number | string[];
   ingestConcurrency: number;
+  /** AGENTOS_AGNO_PREFIX: where the Agno-compatible surface is served; null turns it off. */
+  agnoPrefix: string | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -51,6 +53,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     rateLimit: env.AGENTOS_RATE_LIMIT ? parseRateLimit(env.AGENTOS_RATE_LIMIT) : undefined,
     trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
     ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
+    agnoPrefix: agnoPrefix(env.AGENTOS_AGNO_PREFIX),
   };
 }
 
@@ -88,4 +91,16 @@ function trustProxy(raw: string | undefined): boolean | number | string[] {
     .split(",")
     .map((a) => a.trim())
     .filter(Boolean);
+}
+
+/** `/agno` by default; `off`/`false`/`none` turns the surface off; any other value must be a path like `/compat`. */
+export function agnoPrefix(raw: string | false | undefined): string | null {
+  if (raw === false) return null;
+  const text = raw?.trim() ?? "";
+  if (text === "") return "/agno";
+  if (/^(off|false|none|0|no)$/i.test(text)) return null;
+  const path = text.replace(/\/+$/, "");
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path))
+    throw new Error(`AGENTOS_AGNO_PREFIX must be a path such as /agno (or off), got '${raw}'`);
+  return path;
 }

@@ -28,6 +28,8 @@ export interface ServerSettings {
   corsOrigins: string[];
   /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
   trustProxy: boolean | number | string[];
+  /** Where the Agno-compatible surface is served (e.g. "/agno"); null when it is off. */
+  agnoPrefix: string | null;
 }
 
 /** Everything a route handler may use; one per AgentOS instance. */

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AgentOSError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
+import { agnoErrorBody } from "./agno/errors.js";
 
 /** Fastify's own errors that are the client's fault, by code. */
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -54,7 +55,13 @@ export function toHttpError(
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = toHttpError(err, String(req.id));
+    const mapped = toHttpError(err, String(req.id));
+    const { status, headers } = mapped;
+    // Each surface words its errors its own way: the /agno routes as Agno does.
+    const body =
+      req.routeOptions.config?.route?.surface === "agno"
+        ? agnoErrorBody(err, status, mapped.body)
+        : mapped.body;
     if (status >= 500) req.log.error({ err }, "request failed");
     else
       req.log.info(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "./context.js";
 import type { RouteDef } from "./route.js";
+import { agnoRouteTable } from "./agno/index.js";
 import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
 import { knowledgeRoutes } from "./routes/knowledge.js";
@@ -13,11 +14,13 @@ import { MemoryService } from "./services/memory-service.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
 
-/** The one route table of the root surface: every route the server answers is in it. */
+/** The one route table: every route the server answers is in it, the /agno surface's too. */
 export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): RouteDef[] {
   const runs = new RunService(ctx);
   const idempotent = new IdempotentRuns(ctx, ctx.settings.idempotencyKeyTtlMs);
   const sessions = new SessionService(ctx);
+  const memories = new MemoryService(ctx);
+  const prefix = ctx.settings.agnoPrefix;
   return [
     ...coreRoutes(ctx, app),
     ...componentRoutes(ctx, runs, idempotent, "agent"),
@@ -25,7 +28,9 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...componentRoutes(ctx, runs, idempotent, "workflow"),
     ...sessionRoutes(ctx, sessions),
     ...websocketRoutes(ctx, runs),
-    ...memoryRoutes(new MemoryService(ctx)),
+    ...memoryRoutes(memories),
     ...knowledgeRoutes(new KnowledgeService(ctx)),
+    // The Agno-compatible surface, on the same services (off when its prefix is null).
+    ...(prefix ? agnoRouteTable(ctx, { runs, sessions, memories }, prefix) : []),
   ];
 }

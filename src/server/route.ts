@@ -53,6 +53,8 @@ export interface RouteDef<P = any, Q = any, B = any, H = any> {
   description?: string;
   tags: string[];
   scope: RouteScope;
+  /** The surface the route belongs to, which words its errors: the root's (default) or Agno's. */
+  surface?: "root" | "agno";
   /** Counted by the optional rate limit. Default true; health and docs opt out. */
   rateLimited?: boolean;
   params?: z.ZodType<P>;

@@ -9,6 +9,9 @@ export type {
   SessionSummary,
   SessionQuery,
   SessionPage,
+  SessionOffsetQuery,
+  SessionOffsetPage,
+  SessionSortColumn,
   SessionPatch,
   SessionSeed,
   RunListQuery,
@@ -30,6 +33,7 @@ export type {
   MemoryRecord,
   MemoryQuery,
   MemoryPage,
+  UserMemoryStats,
   MemoryPatch,
   SummaryRecord,
 } from "./memory-store.js";

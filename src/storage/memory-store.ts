@@ -48,6 +48,13 @@ export interface SummaryRecord {
   updated_at: number;
 }
 
+/** How many memories one user has, and when the latest changed (epoch milliseconds). */
+export interface UserMemoryStats {
+  user_id: string;
+  total_memories: number;
+  last_memory_updated_at: number;
+}
+
 export interface MemoryStore {
   create(memory: MemoryRecord): Promise<MemoryRecord>;
   get(memoryId: string): Promise<MemoryRecord | undefined>;
@@ -59,6 +66,12 @@ export interface MemoryStore {
   list(query: MemoryQuery): Promise<MemoryPage>;
   /** Distinct topics, sorted; of one user when given. */
   topics(userId?: string): Promise<string[]>;
+  /** Per-user memory counts, most recently updated user first; one page (1-based) and the number of users. */
+  userStats(query: {
+    userId?: string;
+    limit: number;
+    page: number;
+  }): Promise<{ stats: UserMemoryStats[]; total: number }>;
   /** Summaries of the user's sessions, most recently updated first. */
   summaries(userId: string, limit: number): Promise<SummaryRecord[]>;
 }

@@ -42,6 +42,22 @@ export interface SessionQuery {
   cursor?: string;
 }
 
+/** Sortable columns of a session page. */
+export type SessionSortColumn = "created_at" | "updated_at" | "session_name";
+
+/** A numbered page of sessions (Agno's paging): the filters of SessionQuery, an offset and a sort. */
+export interface SessionOffsetQuery extends Omit<SessionQuery, "cursor"> {
+  offset: number;
+  sortBy?: SessionSortColumn;
+  sortOrder?: "asc" | "desc";
+}
+
+export interface SessionOffsetPage {
+  sessions: SessionRecord[];
+  /** How many sessions match the filters, over all pages. */
+  total: number;
+}
+
 export interface SessionPage {
   sessions: SessionRecord[];
   nextCursor: string | null;
@@ -90,6 +106,8 @@ export interface RunSummary {
 export interface SessionStore {
   get(sessionId: string): Promise<SessionRecord | undefined>;
   list(query: SessionQuery): Promise<SessionPage>;
+  /** A numbered page with the total count of matches (both from the same filters). */
+  page(query: SessionOffsetQuery): Promise<SessionOffsetPage>;
   /** Applies the patch; undefined when the session does not exist. */
   update(sessionId: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
   /** Deletes the session with its runs and events; false when it did not exist. */

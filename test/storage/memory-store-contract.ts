@@ -75,6 +75,23 @@ export function memoryStoreContract(store: () => Store) {
     expect(await store().memories.topics(user)).toEqual(["even", "odd"]);
   });
 
+  it("memories: counts memories per user, latest user first, paged with the number of users", async () => {
+    const t0 = Date.now() + 100_000;
+    const users = [`s1-${newId()}`, `s2-${newId()}`];
+    for (let i = 0; i < 3; i++)
+      await store().memories.create(memoryOf({ user_id: users[0], updated_at: t0 + i, created_at: t0 + i }));
+    await store().memories.create(memoryOf({ user_id: users[1], updated_at: t0 + 10, created_at: t0 + 10 }));
+    const first = await store().memories.userStats({ limit: 1, page: 1 });
+    expect(first.total).toBeGreaterThanOrEqual(2);
+    expect(first.stats).toEqual([{ user_id: users[1], total_memories: 1, last_memory_updated_at: t0 + 10 }]);
+    const second = await store().memories.userStats({ limit: 1, page: 2 });
+    expect(second.stats).toEqual([{ user_id: users[0], total_memories: 3, last_memory_updated_at: t0 + 2 }]);
+    expect(await store().memories.userStats({ userId: users[0], limit: 10, page: 1 })).toEqual({
+      stats: [{ user_id: users[0], total_memories: 3, last_memory_updated_at: t0 + 2 }],
+      total: 1,
+    });
+  });
+
   it("memories: deletes many at once, only the given user's when one is named", async () => {
     const alice = `alice-${newId()}`;
     const bob = `bob-${newId()}`;

@@ -163,6 +163,44 @@ export function storeContract(
       );
     });
 
+    it("pages sessions by offset with the total count, sorted by the column asked for", async () => {
+      const user = `pager-${newId()}`;
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const sid = newId();
+        await store.runs.begin(runOf({ session_id: sid, user_id: user }), seed(sid, user, i < 3 ? "a" : "b"));
+        await store.sessions.update(sid, { session_name: `name ${4 - i}` });
+        made.push(sid);
+      }
+      const first = await store.sessions.page({ userId: user, limit: 2, offset: 0 });
+      expect(first.total).toBe(5);
+      expect(first.sessions.map((s) => s.session_id)).toEqual([made[4], made[3]]);
+      const last = await store.sessions.page({ userId: user, limit: 2, offset: 4 });
+      expect(last).toMatchObject({ total: 5 });
+      expect(last.sessions.map((s) => s.session_id)).toEqual([made[0]]);
+      const byName = await store.sessions.page({
+        userId: user,
+        limit: 10,
+        offset: 0,
+        sortBy: "session_name",
+        sortOrder: "asc",
+      });
+      expect(byName.sessions.map((s) => s.session_name)).toEqual([
+        "name 0",
+        "name 1",
+        "name 2",
+        "name 3",
+        "name 4",
+      ]);
+      const filtered = await store.sessions.page({ userId: user, componentId: "a", limit: 1, offset: 1 });
+      expect(filtered.total).toBe(3);
+      expect(filtered.sessions.map((s) => s.session_id)).toEqual([made[1]]);
+      expect(await store.sessions.page({ userId: `nobody-${newId()}`, limit: 5, offset: 0 })).toEqual({
+        sessions: [],
+        total: 0,
+      });
+    });
+
     it("filters sessions by a name substring taken literally (% and _ are not wildcards)", async () => {
       const user = `names-${newId()}`;
       const names = ["50%_off deal", "500 off deal", "plain"];

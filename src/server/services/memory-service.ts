@@ -6,6 +6,7 @@ import type {
   MemoryQuery,
   MemoryRecord,
   SummaryRecord,
+  UserMemoryStats,
 } from "../../storage/index.js";
 import type { Principal } from "../auth/index.js";
 import { actingUserId, canSeeUserData } from "../auth/index.js";
@@ -72,6 +73,14 @@ export class MemoryService {
   /** Deletes those of the ids the caller may delete (their own, or the named user's); others are left alone. */
   deleteMany(principal: Principal, memoryIds: string[], userId?: string): Promise<number> {
     return this.ctx.store.memories.deleteMany(memoryIds, actingUserId(principal, userId));
+  }
+
+  /** Memory counts per user: every user's for an admin, the caller's own otherwise. */
+  userStats(
+    principal: Principal,
+    query: { userId?: string; limit: number; page: number },
+  ): Promise<{ stats: UserMemoryStats[]; total: number }> {
+    return this.ctx.store.memories.userStats({ ...query, userId: actingUserId(principal, query.userId) });
   }
 
   topics(principal: Principal, userId?: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import type {
   MemoryRecord,
   MemoryStore,
   SummaryRecord,
+  UserMemoryStats,
 } from "../memory-store.js";
 import type { SessionSummary } from "../store.js";
 import { fromJson, toJson } from "./dialect.js";
@@ -118,6 +119,40 @@ export class SqlMemoryStore implements MemoryStore {
     let query = this.db().selectFrom("user_memory_topics").select("topic").distinct();
     if (userId !== undefined) query = query.where("user_id", "=", userId);
     return (await query.orderBy("topic").execute()).map((r) => r.topic);
+  }
+
+  async userStats(q: {
+    userId?: string;
+    limit: number;
+    page: number;
+  }): Promise<{ stats: UserMemoryStats[]; total: number }> {
+    let query = this.db().selectFrom("user_memories");
+    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
+    const [rows, total] = await Promise.all([
+      query
+        .select((eb) => [
+          "user_id",
+          eb.fn.countAll<number | string>().as("n"),
+          eb.fn.max("updated_at").as("last"),
+        ])
+        .groupBy("user_id")
+        .orderBy("last", "desc")
+        .orderBy("user_id", "desc")
+        .limit(q.limit)
+        .offset((q.page - 1) * q.limit)
+        .execute(),
+      query
+        .select((eb) => eb.fn.count<number | string>("user_id").distinct().as("n"))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      stats: rows.map((r) => ({
+        user_id: r.user_id,
+        total_memories: Number(r.n),
+        last_memory_updated_at: Number(r.last),
+      })),
+      total: Number(total.n),
+    };
   }
 
   async summaries(userId: string, limit: number): Promise<SummaryRecord[]> {

@@ -1,7 +1,15 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { BadRequestError } from "../../errors.js";
-import type { SessionPage, SessionPatch, SessionQuery, SessionRecord, SessionStore } from "../store.js";
+import type {
+  SessionOffsetPage,
+  SessionOffsetQuery,
+  SessionPage,
+  SessionPatch,
+  SessionQuery,
+  SessionRecord,
+  SessionStore,
+} from "../store.js";
 import { toJson } from "./dialect.js";
 import { decodeCursor, encodeCursor, toSession } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -23,18 +31,7 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async list(q: SessionQuery): Promise<SessionPage> {
-    let query = this.db().selectFrom("sessions").selectAll();
-    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
-    if (q.agentId !== undefined) query = query.where("agent_id", "=", q.agentId);
-    if (q.teamId !== undefined) query = query.where("team_id", "=", q.teamId);
-    if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
-    if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
-    if (q.type !== undefined) query = query.where("session_type", "=", q.type);
-    if (q.nameContains) {
-      // The name is matched literally: % and _ in it are escaped, with an explicit escape character.
-      const pattern = `%${q.nameContains.replace(/[%_\\]/g, "\\$&")}%`;
-      query = query.where(sql<boolean>`session_name like ${pattern} escape '\\'`);
-    }
+    let query = this.#filtered(q).selectAll();
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       if (!c) throw new BadRequestError("Invalid cursor");
@@ -58,6 +55,44 @@ export class SqlSessionStore implements SessionStore {
       sessions: page,
       nextCursor: more && last ? encodeCursor(last.created_at, last.session_id) : null,
     };
+  }
+
+  async page(q: SessionOffsetQuery): Promise<SessionOffsetPage> {
+    const order = q.sortOrder ?? "desc";
+    const [rows, count] = await Promise.all([
+      this.#filtered(q)
+        .selectAll()
+        // Unnamed sessions sort as "" on both dialects (SQLite and PostgreSQL place NULLs differently).
+        .orderBy(
+          q.sortBy === "session_name" ? sql`coalesce(session_name, '')` : (q.sortBy ?? "created_at"),
+          order,
+        )
+        .orderBy("session_id", order)
+        .limit(q.limit)
+        .offset(q.offset)
+        .execute(),
+      this.#filtered(q)
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as("n"))
+        .executeTakeFirst(),
+    ]);
+    return { sessions: rows.map(toSession), total: Number(count?.n ?? 0) };
+  }
+
+  /** The sessions matching the query's filters (not its paging). */
+  #filtered(q: Omit<SessionQuery, "cursor" | "limit">) {
+    let query = this.db().selectFrom("sessions");
+    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
+    if (q.agentId !== undefined) query = query.where("agent_id", "=", q.agentId);
+    if (q.teamId !== undefined) query = query.where("team_id", "=", q.teamId);
+    if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
+    if (q.componentId !== undefined) query = query.where("component_id", "=", q.componentId);
+    if (q.type !== undefined) query = query.where("session_type", "=", q.type);
+    if (q.nameContains) {
+      // The name is matched literally: % and _ in it are escaped, with an explicit escape character.
+      const pattern = `%${q.nameContains.replace(/[%_\\]/g, "\\$&")}%`;
+      query = query.where(sql<boolean>`session_name like ${pattern} escape '\\'`);
+    }
+    return query;
   }
 
   async update(sessionId: string, patch: SessionPatch): Promise<SessionRecord | undefined> {
