@@ -124,6 +124,35 @@ export interface UserMemoryTopicsTable {
   topic: string;
 }
 
+/** A trace's root-run facts; times are epoch microseconds. */
+export interface TracesTable {
+  trace_id: string;
+  name: string;
+  status: string;
+  start_time: number;
+  end_time: number;
+  run_id: string | null;
+  session_id: string | null;
+  component_kind: string | null;
+  agent_id: string | null;
+  team_id: string | null;
+  workflow_id: string | null;
+  user_id: string | null;
+}
+
+export interface SpansTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: string;
+  start_time: number;
+  end_time: number;
+  status: string;
+  status_message: string | null;
+  attributes: Json;
+}
+
 export interface Database {
   sessions: SessionsTable;
   runs: RunsTable;
@@ -135,4 +164,6 @@ export interface Database {
   knowledge_metadata: KnowledgeMetadataTable;
   user_memories: UserMemoriesTable;
   user_memory_topics: UserMemoryTopicsTable;
+  traces: TracesTable;
+  spans: SpansTable;
 }
