@@ -3,6 +3,7 @@ import type { AuthSettings } from "../server/auth/index.js";
 import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import { parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitSpec } from "../server/rate-limit/index.js";
+import { otlpTracesUrl } from "../telemetry/tracing/tracing.js";
 
 /** Settings read from the environment; code options win over them. Every variable is in the README. */
 export interface EnvConfig {
@@ -26,6 +27,11 @@ export interface EnvConfig {
   rateLimit: RateLimitSpec | undefined;
   trustProxy: boolean | number | string[];
   ingestConcurrency: number;
+  /** AGENTOS_TRACING (default true). */
+  tracing: boolean;
+  /** From OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; absent: no OTLP export. */
+  otlpTracesUrl: string | undefined;
+  traceRetentionDays: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -51,6 +57,9 @@ export function readEnvConfig(env: Env): EnvConfig {
     rateLimit: env.AGENTOS_RATE_LIMIT ? parseRateLimit(env.AGENTOS_RATE_LIMIT) : undefined,
     trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
     ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
+    tracing: bool(env, "AGENTOS_TRACING", true),
+    otlpTracesUrl: otlpTracesUrl(env),
+    traceRetentionDays: int(env, "AGENTOS_TRACE_RETENTION_DAYS", 30, 1),
   };
 }
 

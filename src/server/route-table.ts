@@ -5,13 +5,17 @@ import { componentRoutes } from "./routes/components.js";
 import { coreRoutes } from "./routes/core.js";
 import { knowledgeRoutes } from "./routes/knowledge.js";
 import { memoryRoutes } from "./routes/memories.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { traceRoutes } from "./routes/traces.js";
 import { websocketRoutes } from "./routes/websockets.js";
 import { IdempotentRuns } from "./services/idempotency.js";
 import { KnowledgeService } from "./services/knowledge-service.js";
 import { MemoryService } from "./services/memory-service.js";
+import { MetricsService } from "./services/metrics-service.js";
 import { RunService } from "./services/run-service.js";
 import { SessionService } from "./services/session-service.js";
+import { TraceService } from "./services/trace-service.js";
 
 /** The one route table of the root surface: every route the server answers is in it. */
 export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): RouteDef[] {
@@ -27,5 +31,7 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...websocketRoutes(ctx, runs),
     ...memoryRoutes(new MemoryService(ctx)),
     ...knowledgeRoutes(new KnowledgeService(ctx)),
+    ...traceRoutes(new TraceService(ctx)),
+    ...metricsRoutes(new MetricsService(ctx)),
   ];
 }
