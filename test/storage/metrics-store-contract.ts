@@ -4,11 +4,11 @@ import type { RunOutput, RunStatus } from "../../src/run/index.js";
 import type { Store } from "../../src/storage/index.js";
 import { runOf } from "./store-contract.js";
 
-const DAY1 = Date.UTC(2001, 2, 4);
-const DAY2 = Date.UTC(2001, 2, 5);
-const DAY3 = Date.UTC(2001, 2, 6);
+export const DAY1 = Date.UTC(2001, 2, 4);
+export const DAY2 = Date.UTC(2001, 2, 5);
+export const DAY3 = Date.UTC(2001, 2, 6);
 
-interface Seed {
+export interface Seed {
   at: number;
   kind?: "agent" | "team";
   id: string;
@@ -22,7 +22,7 @@ interface Seed {
 }
 
 /** Stores one run as if it began at `at` (the clock is set for the write). */
-async function seedRun(store: Store, s: Seed): Promise<RunOutput> {
+export async function seedRun(store: Store, s: Seed): Promise<RunOutput> {
   vi.setSystemTime(s.at);
   const sid = s.parent?.session_id ?? newId();
   const kind = s.kind ?? "agent";
