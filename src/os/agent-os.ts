@@ -20,6 +20,7 @@ import type { BodyLimits } from "../server/http/form-body.js";
 import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
 import type { RouteDef } from "../server/route.js";
+import { Prometheus } from "../telemetry/prometheus/index.js";
 import { Tracing } from "../telemetry/tracing/index.js";
 import type { TracingSettings } from "../telemetry/tracing/index.js";
 import { ComponentRegistry } from "./components.js";
@@ -109,6 +110,8 @@ export class AgentOS {
   readonly ingestion: IngestionQueue;
   /** Spans of every run, stored in the OS database (and exported over OTLP when configured). */
   readonly tracing: Tracing;
+  /** Prometheus series of this OS (GET /metrics/prometheus). */
+  readonly prometheus: Prometheus;
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
@@ -145,8 +148,9 @@ export class AgentOS {
       this.store,
       this.logger,
     );
+    this.prometheus = new Prometheus(() => this.runs.size);
     this.runs = new RunManager({
-      observers: [this.tracing],
+      observers: [this.tracing, this.prometheus],
       store: this.store,
       bus: options.bus,
       logger: this.logger,
@@ -245,6 +249,7 @@ export class AgentOS {
     }
     this.retention.start();
     await this.tracing.start(o.version ?? VERSION);
+    await this.prometheus.start();
     const auth = isAuthenticator(o.auth)
       ? o.auth
       : await createAuthenticator(mergeAuthSettings(this.config.auth, o.auth), this.logger);
@@ -272,6 +277,8 @@ export class AgentOS {
       logger: this.logger,
       knowledge: this.knowledge,
       ingestion: this.ingestion,
+      prometheus: this.prometheus.metrics,
+      connections: this.prometheus.connections,
       settings: {
         limits: {
           maxFileBytes: o.limits?.maxFileBytes ?? this.config.maxFileBytes,

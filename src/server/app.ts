@@ -41,6 +41,17 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  const prometheus = ctx.prometheus;
+  if (prometheus)
+    app.addHook("onResponse", async (req, reply) => {
+      // The route pattern, not the URL: ids would make a series per request.
+      prometheus.observeRequest(
+        req.method,
+        req.routeOptions.url ?? "unmatched",
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
   installErrorHandler(app);
   // Its onRequest hook runs before every route's auth, so preflights and error answers carry CORS headers.
   await app.register(cors, corsOptions(ctx.settings.corsOrigins));

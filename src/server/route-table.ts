@@ -6,6 +6,7 @@ import { coreRoutes } from "./routes/core.js";
 import { knowledgeRoutes } from "./routes/knowledge.js";
 import { memoryRoutes } from "./routes/memories.js";
 import { metricsRoutes } from "./routes/metrics.js";
+import { prometheusRoutes } from "./routes/prometheus.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { traceRoutes } from "./routes/traces.js";
 import { websocketRoutes } from "./routes/websockets.js";
@@ -33,5 +34,6 @@ export function rootRouteTable(ctx: ServerContext, app: () => FastifyInstance): 
     ...knowledgeRoutes(new KnowledgeService(ctx)),
     ...traceRoutes(new TraceService(ctx)),
     ...metricsRoutes(new MetricsService(ctx)),
+    ...prometheusRoutes(ctx),
   ];
 }

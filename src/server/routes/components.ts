@@ -58,7 +58,12 @@ export function componentRoutes(
     onLeave?: () => Promise<unknown>,
   ): Promise<undefined> => {
     const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
-    if ((await pipeEvents(sse, events(sse.signal), rootFrame)) === "disconnected") await onLeave?.();
+    const closed = ctx.connections?.opened("sse");
+    try {
+      if ((await pipeEvents(sse, events(sse.signal), rootFrame)) === "disconnected") await onLeave?.();
+    } finally {
+      closed?.();
+    }
     return undefined;
   };
   /** What a client leaving a run's stream does: nothing (the run goes on) or cancel it. */
