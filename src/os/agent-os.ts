@@ -144,6 +144,7 @@ export class AgentOS {
               : t === true || this.config.tracing,
         otlpUrl: (typeof t === "object" ? t.otlpUrl : undefined) ?? this.config.otlpTracesUrl,
         batchDelayMs: typeof t === "object" ? t.batchDelayMs : undefined,
+        otlpTimeoutMs: typeof t === "object" ? t.otlpTimeoutMs : undefined,
       },
       this.store,
       this.logger,

@@ -7,6 +7,8 @@ export interface TracingSettings {
   enabled: boolean;
   /** OTLP/HTTP traces URL (from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
   otlpUrl?: string;
+  /** How long one OTLP export may take, retries included. Default 10 s. */
+  otlpTimeoutMs?: number;
   /** How long the span processors wait to fill a batch. Default 500 ms. */
   batchDelayMs?: number;
 }
@@ -51,7 +53,15 @@ export class Tracing implements RunObserver {
     const processors = [new BatchSpanProcessor(new StoreSpanExporter(this.store, this.logger), batch)];
     if (this.settings.otlpUrl) {
       const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-      processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: this.settings.otlpUrl }), batch));
+      processors.push(
+        new BatchSpanProcessor(
+          new OTLPTraceExporter({
+            url: this.settings.otlpUrl,
+            ...(this.settings.otlpTimeoutMs ? { timeoutMillis: this.settings.otlpTimeoutMs } : {}),
+          }),
+          batch,
+        ),
+      );
     }
     const provider = new BasicTracerProvider({ spanProcessors: processors });
     const tracer = provider.getTracer("agentos", version);
@@ -69,9 +79,11 @@ export class Tracing implements RunObserver {
     return this.#started?.observer.runStarted(run);
   }
 
-  /** Hands every finished span to its exporters and waits for them (tests, shutdown). */
+  /** Hands every finished span to its exporters and waits for them (tests, shutdown); a failed export is logged. */
   async flush(): Promise<void> {
-    await this.#started?.flush();
+    await this.#started
+      ?.flush()
+      .catch((err: unknown) => this.logger?.warn({ err }, "could not export spans"));
   }
 
   async shutdown(): Promise<void> {
