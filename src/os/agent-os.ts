@@ -20,6 +20,7 @@ import type { BodyLimits } from "../server/http/form-body.js";
 import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
 import type { RouteDef } from "../server/route.js";
+import { RunLog } from "../telemetry/logging/index.js";
 import { Prometheus } from "../telemetry/prometheus/index.js";
 import { Tracing } from "../telemetry/tracing/index.js";
 import type { TracingSettings } from "../telemetry/tracing/index.js";
@@ -151,7 +152,7 @@ export class AgentOS {
     );
     this.prometheus = new Prometheus(() => this.runs.size);
     this.runs = new RunManager({
-      observers: [this.tracing, this.prometheus],
+      observers: [this.tracing, this.prometheus, new RunLog(this.logger)],
       store: this.store,
       bus: options.bus,
       logger: this.logger,

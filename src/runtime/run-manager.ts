@@ -33,6 +33,8 @@ export interface RunRequest {
   background?: boolean;
   /** The caller's W3C traceparent header: the run's trace continues it. */
   traceParent?: string;
+  /** The HTTP request that asked for it (for logs). */
+  requestId?: string;
 }
 
 export interface ContinueRequest {
@@ -41,6 +43,7 @@ export interface ContinueRequest {
   run: RunOutput;
   resolution: RunResolution;
   traceParent?: string;
+  requestId?: string;
 }
 
 export interface RunManagerOptions {
@@ -135,7 +138,7 @@ export class RunManager {
       if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
     });
     const options = this.#runOptions(live, req);
-    void this.#execute(live, () => req.component.run(req.input, options), req.traceParent, false);
+    void this.#execute(live, () => req.component.run(req.input, options), req, false);
     return live;
   }
 
@@ -174,7 +177,7 @@ export class RunManager {
       const claimed = await this.store.runs.transition(run.run_id, "PAUSED", "RUNNING");
       if (!claimed) throw notPaused(run.run_id, (await this.store.runs.get(run.run_id))?.status);
     });
-    void this.#execute(live, () => stream, req.traceParent, true);
+    void this.#execute(live, () => stream, req, true);
     return live;
   }
 
@@ -276,18 +279,19 @@ export class RunManager {
       dependencies: req.dependencies,
       signal: live.signal,
       store: this.store,
-      logger: this.#logger,
+      // What a run logs carries its ids.
+      logger: this.#logger?.child({ run_id: live.runId, session_id: live.sessionId, user_id: live.userId }),
     };
   }
 
   async #execute(
     live: LiveRun,
     open: () => RunStream,
-    traceParent: string | undefined,
+    req: { traceParent?: string; requestId?: string },
     continued: boolean,
   ): Promise<void> {
     let release: (() => void) | undefined;
-    this.#observe(live, traceParent, continued);
+    this.#observe(live, req, continued);
     try {
       release = await this.bus
         .acquireSession(live.sessionId, live.runId, live.signal)
@@ -328,7 +332,7 @@ export class RunManager {
     if (watches) for (const w of watches) w.event(pushed);
   }
 
-  #observe(live: LiveRun, traceParent: string | undefined, continued: boolean): void {
+  #observe(live: LiveRun, req: { traceParent?: string; requestId?: string }, continued: boolean): void {
     if (!this.#observers.length) return;
     const watches: RunWatch[] = [];
     for (const o of this.#observers) {
@@ -340,7 +344,8 @@ export class RunManager {
         componentId: live.component.id,
         componentName: live.component.name,
         continued,
-        ...(traceParent ? { traceParent } : {}),
+        ...(req.traceParent ? { traceParent: req.traceParent } : {}),
+        ...(req.requestId ? { requestId: req.requestId } : {}),
       });
       if (w) watches.push(w);
     }

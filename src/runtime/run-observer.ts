@@ -10,6 +10,8 @@ export interface ObservedRun {
   componentName: string;
   /** A continued run (after a pause), not a new one. */
   continued: boolean;
+  /** The id of the HTTP request that started it, for logs. */
+  requestId?: string;
   /** The caller's W3C traceparent header, when it sent one. */
   traceParent?: string;
 }

@@ -14,6 +14,7 @@ import { parseUrlEncoded } from "./http/form-body.js";
 import { registerRoutes } from "./register-routes.js";
 import type { RouteDef } from "./route.js";
 import { rootRouteTable } from "./route-table.js";
+import { requestSerializer } from "../telemetry/logging/index.js";
 
 /** The largest WebSocket frame a client may send (a run request is small). */
 const WS_MAX_FRAME_BYTES = 1024 * 1024;
@@ -29,6 +30,9 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     requestIdHeader: "x-request-id",
     genReqId: () => newId(),
+    // Request logs never carry credentials (a WebSocket's ?token=), headers or bodies.
+    childLoggerFactory: (logger, bindings, opts) =>
+      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestSerializer } }),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: ctx.settings.limits.maxRequestBytes,
     forceCloseConnections: true,

@@ -123,7 +123,11 @@ export function componentRoutes(
         const form = await body();
         const traceParent = headers.traceparent;
         const start = (ids?: { runId: string; sessionId: string }) =>
-          runs.start(kind, component.id, form, files, principal, { ...ids, traceParent });
+          runs.start(kind, component.id, form, files, principal, {
+            ...ids,
+            traceParent,
+            requestId: reply.request.id,
+          });
         const key = headers["idempotency-key"];
         let run: RunOnce;
         if (key) {
@@ -220,7 +224,10 @@ export function componentRoutes(
         const form = await body();
         if (form.session_id && form.session_id !== run.session_id)
           throw new NotFoundError("Run not found", "run");
-        const live = await runs.continue(kind, run, form, headers.traceparent);
+        const live = await runs.continue(kind, run, form, {
+          traceParent: headers.traceparent,
+          requestId: reply.request.id,
+        });
         if (!form.stream) return runResponse(await live.output);
         await live.started;
         const component = ctx.components.get(kind, params[idParam]);

@@ -28,7 +28,7 @@ export class RunService {
     form: RunForm,
     files: readonly UploadedFile[],
     principal: Principal,
-    ids: { runId?: string; sessionId?: string; traceParent?: string } = {},
+    ids: { runId?: string; sessionId?: string; traceParent?: string; requestId?: string } = {},
   ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentId);
     const message = kind === "workflow" && form.input !== undefined ? jsonInput(form.input) : form.message;
@@ -62,6 +62,7 @@ export class RunService {
       dependencies: form.dependencies,
       background: form.background ?? false,
       ...(ids.traceParent ? { traceParent: ids.traceParent } : {}),
+      ...(ids.requestId ? { requestId: ids.requestId } : {}),
     });
   }
 
@@ -126,10 +127,10 @@ export class RunService {
     kind: ComponentKind,
     run: RunOutput,
     form: ContinueForm,
-    traceParent?: string,
+    http: { traceParent?: string; requestId?: string } = {},
   ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentIdOf(run));
-    return this.ctx.runs.continue({ component, run, resolution: { tools: form.tools }, traceParent });
+    return this.ctx.runs.continue({ component, run, resolution: { tools: form.tools }, ...http });
   }
 
   /** The run's final state: awaited when it runs here, else read from the store until it ends (another process runs it). */
