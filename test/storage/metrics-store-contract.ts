@@ -197,4 +197,81 @@ export function metricsStoreContract(store: () => Store) {
       daily: [],
     });
   });
+
+  it("metrics: roll-ups follow a run through pause, continue, restart failure and cancel, counting each run once", async () => {
+    const s = store();
+    const a = `m-r-${newId()}`;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const at = Date.UTC(2002, 0, 1, 12);
+    // Paused, then continued (PAUSED -> RUNNING), then completed.
+    const paused = await seedRun(s, {
+      at,
+      id: a,
+      status: "PAUSED",
+      ms: 30,
+      ttft: 3,
+      inTok: 1,
+      outTok: 1,
+      user: "u1",
+    });
+    expect(await s.runs.transition(paused.run_id, "PAUSED", "RUNNING")).toBe(true);
+    expect(await s.runs.transition(paused.run_id, "PAUSED", "RUNNING")).toBe(false);
+    paused.status = "COMPLETED";
+    paused.metrics.time = 0.07;
+    paused.metrics.input_tokens = 5;
+    await s.runs.finish(paused, { messages_added: 1 });
+    // Left RUNNING by a crash: failed at the next start.
+    await seedRun(s, {
+      at: at + 1,
+      id: a,
+      status: "RUNNING",
+      ms: null,
+      ttft: null,
+      inTok: 2,
+      outTok: 0,
+      user: "u2",
+    });
+    // Paused, then cancelled.
+    const cancelled = await seedRun(s, {
+      at: at + 2,
+      id: a,
+      status: "PAUSED",
+      ms: 10,
+      ttft: null,
+      inTok: 0,
+      outTok: 0,
+      user: "u1",
+    });
+    expect(await s.runs.transition(cancelled.run_id, "PAUSED", "CANCELLED")).toBe(true);
+    cancelled.status = "CANCELLED";
+    await s.runs.save(cancelled);
+    vi.useRealTimers();
+    await s.runs.failUnfinished("interrupted by restart");
+
+    const day = Date.UTC(2002, 0, 1);
+    const r = await s.metrics.aggregate({
+      fromMs: day,
+      toMs: day + 86_400_000,
+      component: { kind: "agent", id: a },
+    });
+    expect(r.components).toEqual([
+      {
+        kind: "agent",
+        id: a,
+        runs: 3,
+        completed: 1,
+        errors: 1,
+        cancelled: 1,
+        // ended with a duration: 70 (completed) and 10 (cancelled); the crashed run has none
+        latency_ms: { p50: 10, p95: 70, p99: 70 },
+        time_to_first_token_ms: { p50: 3, p95: 3, p99: null },
+        // the crashed run stored no tokens before it was failed
+        input_tokens: 5,
+        output_tokens: 1,
+      },
+    ]);
+    expect(r.daily).toEqual([
+      { date: "2002-01-01", runs: 3, errors: 1, input_tokens: 5, output_tokens: 1, users: 2 },
+    ]);
+  });
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DialectParts } from "./dialect.js";
+import { createRollups } from "./run-rollups.js";
 import type { Database } from "./schema.js";
 
 export interface Migration {
@@ -297,6 +298,13 @@ export const MIGRATIONS: Migration[] = [
         .columns(["component_kind", "component_id", "ttft_ms", "created_at"])
         .execute();
       await db.schema.createIndex("runs_created_idx").on("runs").column("created_at").execute();
+    },
+  },
+  {
+    version: 21,
+    name: "daily run roll-ups for /metrics",
+    async up(db) {
+      await createRollups(db);
     },
   },
 ];

@@ -153,6 +153,34 @@ export interface SpansTable {
   attributes: Json;
 }
 
+/** Daily counts of runs per component (top-level or nested), kept in step with the runs table. */
+export interface RunRollupsTable {
+  /** Days since the epoch (UTC) of the runs' created_at. */
+  day: number;
+  component_kind: string;
+  component_id: string;
+  /** 1 for top-level runs, 0 for team members' and workflow steps' runs. */
+  top_level: number;
+  runs: number;
+  completed: number;
+  errors: number;
+  cancelled: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** Ended runs with a duration: how many rows a latency percentile ranks. */
+  latency_count: number;
+  /** Runs with a time to first token. */
+  ttft_count: number;
+}
+
+export interface RunRollupUsersTable {
+  day: number;
+  component_kind: string;
+  component_id: string;
+  top_level: number;
+  user_id: string;
+}
+
 export interface Database {
   sessions: SessionsTable;
   runs: RunsTable;
@@ -166,4 +194,6 @@ export interface Database {
   user_memory_topics: UserMemoryTopicsTable;
   traces: TracesTable;
   spans: SpansTable;
+  run_rollups: RunRollupsTable;
+  run_rollup_users: RunRollupUsersTable;
 }
