@@ -115,10 +115,13 @@ export class SqlMetricsStore implements MetricsStore {
         .where("created_at", ">=", days.from * DAY_MS)
         .where("created_at", "<", days.to * DAY_MS);
       if (column === "duration_ms") query = query.where("status", "in", ENDED);
+      // From whichever end is nearer: p99 walks 1% of the index, not 99%.
+      const rank = Math.ceil((n * p) / 100);
+      const fromTop = rank > n / 2;
       const row = await query
-        .orderBy(column)
+        .orderBy(column, fromTop ? "desc" : "asc")
         .limit(1)
-        .offset(Math.ceil((n * p) / 100) - 1)
+        .offset(fromTop ? n - rank : rank - 1)
         .executeTakeFirst();
       const v = row?.[column];
       out[`p${p}` as keyof Percentiles] = v === undefined || v === null ? null : Number(v);

@@ -139,6 +139,11 @@ export async function createRollups(db: Kysely<any>): Promise<void> {
       "user_id",
     ])
     .execute();
+  await fillRollups(db);
+}
+
+/** Adds the runs stored so far into empty roll-up tables (a migration's backfill; bulk loads). */
+export async function fillRollups(db: Kysely<any>): Promise<void> {
   const day = sql`created_at / ${sql.lit(DAY_MS)}`;
   const top = sql`case when parent_run_id is null then 1 else 0 end`;
   await sql`insert into run_rollups (day, component_kind, component_id, top_level, runs, completed, errors, cancelled,
