@@ -67,6 +67,65 @@ export async function measureTracingCost(rounds = 2, seconds = 8, connections = 
   }
 }
 
+export interface TracingCpu {
+  /** CPU microseconds per run (user + system, whole process), tracing on and off. */
+  onUs: number;
+  offUs: number;
+  costPercent: number;
+}
+
+/**
+ * CPU time per run, in process, tracing on versus off: robust to other load on the machine (what
+ * the HTTP figure is not). Runs go through the RunManager (store, events, observers) with 50 at a
+ * time; the tracing round includes storing its spans.
+ */
+export async function measureTracingCpu(runsPerRound = 2000, rounds = 4): Promise<TracingCpu> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const agent = new Agent({ id: "bench", name: "Bench", model: ScriptedModel.reply("The quick brown fox.") });
+  const make = async (tracing: boolean, file: string) => {
+    const os = new AgentOS({
+      agents: [agent],
+      db: new SqliteDb({ file: join(dir, file) }),
+      logger: pino({ level: "warn" }),
+      tracing,
+      env: {},
+    });
+    await os.start();
+    return os;
+  };
+  const oses = { on: await make(true, "on.db"), off: await make(false, "off.db") };
+  const round = async (os: AgentOS, n: number) => {
+    const start = process.cpuUsage();
+    let next = 0;
+    const worker = async () => {
+      while (next < n) {
+        next++;
+        const live = await os.runs.start({ component: agent, input: { message: "hello" } });
+        await live.output;
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, worker));
+    await os.tracing.flush();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  try {
+    await round(oses.on, 300);
+    await round(oses.off, 300);
+    const sums = { on: 0, off: 0 };
+    for (let r = 0; r < rounds; r++)
+      for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
+        sums[mode] += await round(oses[mode], runsPerRound);
+    const onUs = sums.on / rounds;
+    const offUs = sums.off / rounds;
+    return { onUs, offUs, costPercent: ((onUs - offUs) / offUs) * 100 };
+  } finally {
+    await oses.on.close();
+    await oses.off.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const DAY_MS = 86_400_000;
 
 /** Stores `count` runs over the last 30 days: 5 agents, 2 teams with members, 1% errors, 1% cancelled. */
@@ -200,6 +259,11 @@ export async function measureMetricsLatency(runs = 100_000, requests = 50): Prom
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const cpu = await measureTracingCpu();
+  console.log(
+    `CPU per run (in process, SQLite): tracing on ${cpu.onUs.toFixed(0)} µs, off ${cpu.offUs.toFixed(0)} µs, ` +
+      `cost ${cpu.costPercent.toFixed(1)}%`,
+  );
   const cost = await measureTracingCost();
   console.log(
     `runs over HTTP (50 connections, SQLite): tracing on ${Math.round(cost.on)}/s, off ${Math.round(cost.off)}/s, ` +
