@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent } from "../../src/agent/index.js";
 import { ScriptedModel } from "../../src/model/index.js";
+import { Knowledge } from "../../src/knowledge/index.js";
 import { Team } from "../../src/team/index.js";
 import { tool } from "../../src/tool/index.js";
 import { Workflow, step } from "../../src/workflow/index.js";
+import { tempSqlite } from "../helpers/temp-store.js";
 import { testOS } from "../helpers/test-os.js";
 import type { TestOS } from "../helpers/test-os.js";
 
@@ -250,6 +252,61 @@ describe("tracing", () => {
     expect((await t.inject({ method: "GET", url: "/traces?cursor=garbage" })).statusCode).toBe(400);
     expect((await t.inject({ method: "GET", url: "/traces?status=weird" })).statusCode).toBe(422);
     expect((await t.inject({ method: "GET", url: "/traces?limit=0" })).statusCode).toBe(422);
+  });
+});
+
+describe("tracing knowledge and memory", () => {
+  it("a search_knowledge call is a knowledge.search span and a memory update a memory.update span, under the run", async () => {
+    const kdb = await tempSqlite();
+    const manual = new Knowledge({ id: "manual", name: "Manual", db: kdb.db });
+    await manual.insert({
+      text: "To reset the widget, hold the red button for ten seconds.",
+      name: "reset.md",
+    });
+    let turn = 0;
+    const model = new ScriptedModel({
+      fallback: (call) => {
+        if (call.responseFormat?.type === "json")
+          return JSON.stringify({
+            add: [{ memory: "The user has a widget.", topics: ["widget"] }],
+            update: [],
+            delete: [],
+          });
+        return turn++ === 0
+          ? [{ toolCall: { name: "search_knowledge", args: { query: "reset widget" } } }]
+          : "Hold the red button.";
+      },
+    });
+    const agent = new Agent({
+      id: "support",
+      name: "Support",
+      model,
+      knowledge: manual,
+      enableUserMemories: true,
+    });
+    const t = await testOS({ agents: [agent] });
+    try {
+      const res = await t.inject({
+        method: "POST",
+        url: "/agents/support/runs",
+        payload: { message: "How do I reset my widget?", user_id: "ann" },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      await t.os.tracing.flush();
+      const [trace] = (await t.inject({ method: "GET", url: `/traces?run_id=${res.json().run_id}` })).json()
+        .traces as TraceJson[];
+      const root = one(trace!, "agent.run Support");
+      const search = one(trace!, "knowledge.search");
+      expect(search.parent_span_id).toBe(root.span_id);
+      expect(search.attributes).toMatchObject({ "gen_ai.tool.name": "search_knowledge" });
+      const memory = one(trace!, "memory.update");
+      expect(memory.parent_span_id).toBe(root.span_id);
+      expect(memory.attributes).toMatchObject({ "agentos.memory.count": 1 });
+      expect(memory.start_time >= search.end_time).toBe(true);
+    } finally {
+      await t.cleanup();
+      await kdb.cleanup();
+    }
   });
 });
 
