@@ -20,6 +20,10 @@ import type { BodyLimits } from "../server/http/form-body.js";
 import { MemoryRateLimitCounter, RateLimiter, parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitCounter, RateLimitSpec } from "../server/rate-limit/index.js";
 import type { RouteDef } from "../server/route.js";
+import { RunLog } from "../telemetry/logging/index.js";
+import { Prometheus } from "../telemetry/prometheus/index.js";
+import { Tracing } from "../telemetry/tracing/index.js";
+import type { TracingSettings } from "../telemetry/tracing/index.js";
 import { ComponentRegistry } from "./components.js";
 import { agnoPrefix, readEnvConfig } from "./config.js";
 import type { Env, EnvConfig } from "./config.js";
@@ -70,6 +74,13 @@ export interface AgentOSOptions {
   eventRetentionHours?: number;
   /** How long an Idempotency-Key of a run request is remembered, in hours. Default 24 (AGENTOS_IDEMPOTENCY_KEY_HOURS). */
   idempotencyKeyHours?: number;
+  /**
+   * OpenTelemetry tracing of runs into the OS database (and OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT
+   * is set); false turns it off. Default AGENTOS_TRACING (true).
+   */
+  tracing?: boolean | Partial<TracingSettings>;
+  /** How long traces are kept, in days. Default 30 (AGENTOS_TRACE_RETENTION_DAYS). */
+  traceRetentionDays?: number;
   /** Where settings not given here come from. Default process.env. */
   env?: Env;
   /** Path prefix of the Agno-compatible surface, or false to turn it off. Default AGENTOS_AGNO_PREFIX or "/agno". */
@@ -100,6 +111,10 @@ export class AgentOS {
   readonly knowledge: KnowledgeRegistry;
   /** Background ingestion of knowledge content (bounded concurrency, AGENTOS_INGEST_CONCURRENCY). */
   readonly ingestion: IngestionQueue;
+  /** Spans of every run, stored in the OS database (and exported over OTLP when configured). */
+  readonly tracing: Tracing;
+  /** Prometheus series of this OS (GET /metrics/prometheus). */
+  readonly prometheus: Prometheus;
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
@@ -121,7 +136,25 @@ export class AgentOS {
       (this.config.dbUrl
         ? new PostgresDb({ url: this.config.dbUrl })
         : new SqliteDb({ file: this.config.dbFile }));
+    const t = options.tracing;
+    this.tracing = new Tracing(
+      {
+        enabled:
+          t === false
+            ? false
+            : typeof t === "object"
+              ? (t.enabled ?? true)
+              : t === true || this.config.tracing,
+        otlpUrl: (typeof t === "object" ? t.otlpUrl : undefined) ?? this.config.otlpTracesUrl,
+        batchDelayMs: typeof t === "object" ? t.batchDelayMs : undefined,
+        otlpTimeoutMs: typeof t === "object" ? t.otlpTimeoutMs : undefined,
+      },
+      this.store,
+      this.logger,
+    );
+    this.prometheus = new Prometheus(() => this.runs.size);
     this.runs = new RunManager({
+      observers: [this.tracing, this.prometheus, new RunLog(this.logger)],
       store: this.store,
       bus: options.bus,
       logger: this.logger,
@@ -131,6 +164,7 @@ export class AgentOS {
     this.retention = new RetentionSweeper({
       store: this.store,
       eventRetentionMs: (options.eventRetentionHours ?? this.config.eventRetentionHours) * 3_600_000,
+      traceRetentionMs: (options.traceRetentionDays ?? this.config.traceRetentionDays) * 86_400_000,
       logger: this.logger,
     });
     this.knowledge = new KnowledgeRegistry(
@@ -186,6 +220,9 @@ export class AgentOS {
       await this.#preloading; // stops at the next content once closing
       await this.ingestion.close(this.config.drainSeconds * 1000);
       await this.runs.close();
+      await this.tracing
+        .shutdown()
+        .catch((err: unknown) => this.logger.warn({ err }, "could not flush traces"));
       await this.runs.bus.close();
       for (const store of this.knowledge.stores()) if (store !== this.store) await store.close();
       await this.store.close();
@@ -215,6 +252,8 @@ export class AgentOS {
         );
     }
     this.retention.start();
+    await this.tracing.start(o.version ?? VERSION);
+    await this.prometheus.start();
     const auth = isAuthenticator(o.auth)
       ? o.auth
       : await createAuthenticator(mergeAuthSettings(this.config.auth, o.auth), this.logger);
@@ -242,6 +281,8 @@ export class AgentOS {
       logger: this.logger,
       knowledge: this.knowledge,
       ingestion: this.ingestion,
+      prometheus: this.prometheus.metrics,
+      connections: this.prometheus.connections,
       settings: {
         limits: {
           maxFileBytes: o.limits?.maxFileBytes ?? this.config.maxFileBytes,

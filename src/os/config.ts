@@ -3,6 +3,7 @@ import type { AuthSettings } from "../server/auth/index.js";
 import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import { parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitSpec } from "../server/rate-limit/index.js";
+import { otlpTracesUrl } from "../telemetry/tracing/tracing.js";
 
 /** Settings read from the environment; code options win over them. Every variable is in the README. */
 export interface EnvConfig {
@@ -28,6 +29,11 @@ export interface EnvConfig {
   ingestConcurrency: number;
   /** AGENTOS_AGNO_PREFIX: where the Agno-compatible surface is served; null turns it off. */
   agnoPrefix: string | null;
+  /** AGENTOS_TRACING (default true). */
+  tracing: boolean;
+  /** From OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; absent: no OTLP export. */
+  otlpTracesUrl: string | undefined;
+  traceRetentionDays: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -54,6 +60,9 @@ export function readEnvConfig(env: Env): EnvConfig {
     trustProxy: trustProxy(env.AGENTOS_TRUST_PROXY),
     ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
     agnoPrefix: agnoPrefix(env.AGENTOS_AGNO_PREFIX),
+    tracing: bool(env, "AGENTOS_TRACING", true),
+    otlpTracesUrl: otlpTracesUrl(env),
+    traceRetentionDays: int(env, "AGENTOS_TRACE_RETENTION_DAYS", 30, 1),
   };
 }
 

@@ -7,3 +7,4 @@ export { LocalRunBus } from "./run-bus.js";
 export type { RunBus } from "./run-bus.js";
 export { RetentionSweeper } from "./retention-sweeper.js";
 export type { RetentionOptions } from "./retention-sweeper.js";
+export type { ObservedRun, RunObserver, RunWatch } from "./run-observer.js";

@@ -135,8 +135,12 @@ export class LiveRun {
     return ev;
   }
 
+  /** The output the run ended with; undefined while it runs or when it failed before streaming. */
+  settledOutput: RunOutput | undefined;
+
   /** @internal */
   settle(output: RunOutput): void {
+    this.settledOutput = output;
     this.status = output.status;
     this.buffer.close();
     this.#resolveStarted();

@@ -5,6 +5,8 @@ export interface RetentionOptions {
   store: Store;
   /** Stored events of runs that ended longer ago than this are deleted. */
   eventRetentionMs: number;
+  /** Traces older than this are deleted with their spans; absent: traces are kept. */
+  traceRetentionMs?: number;
   /** Time between sweeps. Default: a tenth of the retention, between one minute and one hour. */
   intervalMs?: number;
   logger?: Logger;
@@ -38,13 +40,16 @@ export class RetentionSweeper {
     this.#timer.unref();
   }
 
-  /** One sweep; resolves with how many event spans and idempotency keys went. */
-  async sweep(now = Date.now()): Promise<{ events: number; idempotencyKeys: number }> {
-    const { store, logger, eventRetentionMs } = this.options;
+  /** One sweep; resolves with how many event spans, idempotency keys and traces went. */
+  async sweep(now = Date.now()): Promise<{ events: number; idempotencyKeys: number; traces: number }> {
+    const { store, logger, eventRetentionMs, traceRetentionMs } = this.options;
     const events = await store.events.prune(now - eventRetentionMs);
     const idempotencyKeys = await store.idempotency.prune(now);
-    if (events || idempotencyKeys) logger?.debug({ events, idempotencyKeys }, "deleted expired run data");
-    return { events, idempotencyKeys };
+    const traces =
+      traceRetentionMs === undefined ? 0 : await store.traces.prune((now - traceRetentionMs) * 1000);
+    if (events || idempotencyKeys || traces)
+      logger?.debug({ events, idempotencyKeys, traces }, "deleted expired run data");
+    return { events, idempotencyKeys, traces };
   }
 
   /** Stops the timer and waits for a sweep in progress (before the store closes). */

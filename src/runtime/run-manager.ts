@@ -17,6 +17,7 @@ import { EventLog } from "./event-log.js";
 import { LiveRun } from "./live-run.js";
 import type { RunBus } from "./run-bus.js";
 import { LocalRunBus } from "./run-bus.js";
+import type { RunObserver, RunWatch } from "./run-observer.js";
 
 export interface RunRequest {
   component: Runnable;
@@ -30,6 +31,10 @@ export interface RunRequest {
   dependencies?: Record<string, unknown>;
   /** Store the run as PENDING before returning (for 202 answers). */
   background?: boolean;
+  /** The caller's W3C traceparent header: the run's trace continues it. */
+  traceParent?: string;
+  /** The HTTP request that asked for it (for logs). */
+  requestId?: string;
 }
 
 export interface ContinueRequest {
@@ -37,6 +42,8 @@ export interface ContinueRequest {
   /** The paused run as stored. */
   run: RunOutput;
   resolution: RunResolution;
+  traceParent?: string;
+  requestId?: string;
 }
 
 export interface RunManagerOptions {
@@ -47,6 +54,8 @@ export interface RunManagerOptions {
   bufferSize?: number;
   /** Store events for replay after the buffer or a restart. Default true. */
   storeEvents?: boolean;
+  /** Told of every run and its events (tracing, metrics). */
+  observers?: RunObserver[];
 }
 
 /**
@@ -65,11 +74,14 @@ export class RunManager {
   #maxBacklog: number;
   #unsubscribeCancel: () => void;
   #accepting = true;
+  #observers: RunObserver[];
+  #watches = new WeakMap<LiveRun, RunWatch[]>();
 
   constructor(options: RunManagerOptions) {
     this.store = options.store;
     this.bus = options.bus ?? new LocalRunBus();
     this.#logger = options.logger;
+    this.#observers = options.observers ?? [];
     this.#bufferSize = options.bufferSize ?? 10_000;
     this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
     this.#log =
@@ -126,7 +138,7 @@ export class RunManager {
       if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
     });
     const options = this.#runOptions(live, req);
-    void this.#execute(live, () => req.component.run(req.input, options));
+    void this.#execute(live, () => req.component.run(req.input, options), req, false);
     return live;
   }
 
@@ -165,7 +177,7 @@ export class RunManager {
       const claimed = await this.store.runs.transition(run.run_id, "PAUSED", "RUNNING");
       if (!claimed) throw notPaused(run.run_id, (await this.store.runs.get(run.run_id))?.status);
     });
-    void this.#execute(live, () => stream);
+    void this.#execute(live, () => stream, req, true);
     return live;
   }
 
@@ -267,12 +279,19 @@ export class RunManager {
       dependencies: req.dependencies,
       signal: live.signal,
       store: this.store,
-      logger: this.#logger,
+      // What a run logs carries its ids.
+      logger: this.#logger?.child({ run_id: live.runId, session_id: live.sessionId, user_id: live.userId }),
     };
   }
 
-  async #execute(live: LiveRun, open: () => RunStream): Promise<void> {
+  async #execute(
+    live: LiveRun,
+    open: () => RunStream,
+    req: { traceParent?: string; requestId?: string },
+    continued: boolean,
+  ): Promise<void> {
     let release: (() => void) | undefined;
+    this.#observe(live, req, continued);
     try {
       release = await this.bus
         .acquireSession(live.sessionId, live.runId, live.signal)
@@ -299,6 +318,7 @@ export class RunManager {
     } finally {
       release?.();
       this.#leaveSession(live);
+      this.#endWatches(live);
     }
     // Until its events are stored, a finished run is still served from memory to late subscribers.
     await this.#log?.flush();
@@ -308,6 +328,42 @@ export class RunManager {
   #emit(live: LiveRun, ev: RunEvent): void {
     const pushed = live.push(ev);
     this.#log?.add(live.runId, pushed);
+    const watches = this.#watches.get(live);
+    if (watches) for (const w of watches) w.event(pushed);
+  }
+
+  #observe(live: LiveRun, req: { traceParent?: string; requestId?: string }, continued: boolean): void {
+    if (!this.#observers.length) return;
+    const watches: RunWatch[] = [];
+    for (const o of this.#observers) {
+      const w = o.runStarted({
+        runId: live.runId,
+        sessionId: live.sessionId,
+        userId: live.userId,
+        kind: live.kind,
+        componentId: live.component.id,
+        componentName: live.component.name,
+        continued,
+        ...(req.traceParent ? { traceParent: req.traceParent } : {}),
+        ...(req.requestId ? { requestId: req.requestId } : {}),
+      });
+      if (w) watches.push(w);
+    }
+    if (watches.length) this.#watches.set(live, watches);
+  }
+
+  #endWatches(live: LiveRun): void {
+    const watches = this.#watches.get(live);
+    if (!watches) return;
+    this.#watches.delete(live);
+    const output = live.ended ? live.settledOutput : undefined;
+    for (const w of watches) {
+      try {
+        w.end(output);
+      } catch (err) {
+        this.#logger?.error({ err, run_id: live.runId }, "a run observer failed");
+      }
+    }
   }
 
   /** A run cancelled while it waited for its turn: it is stored CANCELLED; the component is never called. */

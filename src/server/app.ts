@@ -14,6 +14,7 @@ import { parseUrlEncoded } from "./http/form-body.js";
 import { registerRoutes } from "./register-routes.js";
 import type { RouteDef } from "./route.js";
 import { rootRouteTable } from "./route-table.js";
+import { requestSerializer } from "../telemetry/logging/index.js";
 
 /** The largest WebSocket frame a client may send (a run request is small). */
 const WS_MAX_FRAME_BYTES = 1024 * 1024;
@@ -29,6 +30,9 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     requestIdHeader: "x-request-id",
     genReqId: () => newId(),
+    // Request logs never carry credentials (a WebSocket's ?token=), headers or bodies.
+    childLoggerFactory: (logger, bindings, opts) =>
+      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestSerializer } }),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: ctx.settings.limits.maxRequestBytes,
     forceCloseConnections: true,
@@ -41,6 +45,17 @@ export async function buildApp(ctx: ServerContext): Promise<BuiltApp> {
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  const prometheus = ctx.prometheus;
+  if (prometheus)
+    app.addHook("onResponse", async (req, reply) => {
+      // The route pattern, not the URL: ids would make a series per request.
+      prometheus.observeRequest(
+        req.method,
+        req.routeOptions.url ?? "unmatched",
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
   installErrorHandler(app);
   // Its onRequest hook runs before every route's auth, so preflights and error answers carry CORS headers.
   await app.register(cors, corsOptions(ctx.settings.corsOrigins));

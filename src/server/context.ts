@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { IngestionQueue, KnowledgeRegistry } from "../knowledge/index.js";
 import type { ComponentRegistry } from "../os/components.js";
 import type { RunManager } from "../runtime/index.js";
+import type { OpenConnections, PrometheusMetrics } from "../telemetry/index.js";
 import type { Store } from "../storage/index.js";
 import type { Authenticator } from "./auth/index.js";
 import type { BodyLimits } from "./http/form-body.js";
@@ -46,4 +47,8 @@ export interface ServerContext {
   knowledge: KnowledgeRegistry;
   /** Background ingestion of uploaded content. */
   ingestion: IngestionQueue;
+  /** Prometheus series (GET /metrics/prometheus, request durations). */
+  prometheus?: PrometheusMetrics;
+  /** Open SSE responses and WebSockets, counted for Prometheus. */
+  connections?: OpenConnections;
 }

@@ -37,6 +37,15 @@ export type {
   MemoryPatch,
   SummaryRecord,
 } from "./memory-store.js";
+export type { TraceStore, TraceRecord, SpanRecord, TraceQuery, TracePage } from "./trace-store.js";
+export type {
+  MetricsStore,
+  MetricsQuery,
+  MetricsReport,
+  ComponentMetrics,
+  DailyMetrics,
+  Percentiles,
+} from "./metrics-store.js";
 // The SQL implementation is loaded lazily (Kysely is slow to import): import it from "./sql/index.js" where needed.
 export type { SqlStore } from "./sql/sql-store.js";
 export type { DialectParts } from "./sql/dialect.js";

@@ -1,6 +1,8 @@
 import type { KnowledgeStore } from "./knowledge-store.js";
 import type { MemoryStore } from "./memory-store.js";
+import type { MetricsStore } from "./metrics-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "./store.js";
+import type { TraceStore } from "./trace-store.js";
 
 /**
  * A Store whose implementation (Kysely, the driver) is imported on first use, so that importing
@@ -13,6 +15,8 @@ export class LazyStore implements Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly traces: TraceStore;
+  readonly metrics: MetricsStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -27,6 +31,8 @@ export class LazyStore implements Store {
     this.idempotency = forward(() => this.impl().then((s) => s.idempotency));
     this.knowledge = forward(() => this.impl().then((s) => s.knowledge));
     this.memories = forward(() => this.impl().then((s) => s.memories));
+    this.traces = forward(() => this.impl().then((s) => s.traces));
+    this.metrics = forward(() => this.impl().then((s) => s.metrics));
   }
 
   /** The loaded implementation. */

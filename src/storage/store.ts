@@ -1,6 +1,8 @@
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../run/index.js";
 import type { KnowledgeStore } from "./knowledge-store.js";
 import type { MemoryStore } from "./memory-store.js";
+import type { MetricsStore } from "./metrics-store.js";
+import type { TraceStore } from "./trace-store.js";
 
 /** A session as stored. Times are epoch milliseconds. */
 export interface SessionRecord {
@@ -200,4 +202,6 @@ export interface Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly traces: TraceStore;
+  readonly metrics: MetricsStore;
 }

@@ -5,6 +5,8 @@ import { emptyMetrics } from "../../src/run/index.js";
 import type { Store } from "../../src/storage/index.js";
 import { knowledgeStoreContract } from "./knowledge-store-contract.js";
 import { memoryStoreContract } from "./memory-store-contract.js";
+import { metricsStoreContract } from "./metrics-store-contract.js";
+import { traceStoreContract } from "./trace-store-contract.js";
 
 /** A run body for tests. */
 export function runOf(over: Partial<RunOutput> & { session_id: string }): RunOutput {
@@ -375,5 +377,7 @@ export function storeContract(
 
     knowledgeStoreContract(() => store);
     memoryStoreContract(() => store);
+    traceStoreContract(() => store);
+    metricsStoreContract(() => store);
   });
 }

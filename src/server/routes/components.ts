@@ -29,6 +29,12 @@ export const TITLE: Record<ComponentKind, string> = { agent: "Agents", team: "Te
 /** The root surface's SSE frame: id, event name and the event as one line of JSON. */
 export const rootFrame = (ev: RunEvent) => sseFrame(ev.event, ev, ev.event_index);
 
+/** A W3C traceparent: the run's trace continues the caller's; a malformed one is ignored, as the spec says. */
+const traceparentHeader = z
+  .string()
+  .optional()
+  .describe("W3C Trace Context: the run's trace continues the caller's trace");
+
 /** List, get, run, poll, list runs, cancel, continue and reattach for one kind of component. */
 export function componentRoutes(
   ctx: ServerContext,
@@ -52,7 +58,12 @@ export function componentRoutes(
     onLeave?: () => Promise<unknown>,
   ): Promise<undefined> => {
     const sse = new SseResponse(reply, { keepAliveMs: ctx.settings.keepAliveMs });
-    if ((await pipeEvents(sse, events(sse.signal), rootFrame)) === "disconnected") await onLeave?.();
+    const closed = ctx.connections?.opened("sse");
+    try {
+      if ((await pipeEvents(sse, events(sse.signal), rootFrame)) === "disconnected") await onLeave?.();
+    } finally {
+      closed?.();
+    }
     return undefined;
   };
   /** What a client leaving a run's stream does: nothing (the run goes on) or cancel it. */
@@ -95,7 +106,7 @@ export function componentRoutes(
       tags,
       scope: { resource: plural, action: "run", idParam },
       params: idParams,
-      headers: z.object({ "idempotency-key": idempotencyKeyHeader }),
+      headers: z.object({ "idempotency-key": idempotencyKeyHeader, traceparent: traceparentHeader }),
       bodyKind: "form",
       body: runForm,
       responses: {
@@ -110,8 +121,13 @@ export function componentRoutes(
       handler: async ({ params, headers, body, files, principal, reply }) => {
         const component = ctx.components.get(kind, params[idParam]);
         const form = await body();
+        const traceParent = headers.traceparent;
         const start = (ids?: { runId: string; sessionId: string }) =>
-          runs.start(kind, component.id, form, files, principal, ids);
+          runs.start(kind, component.id, form, files, principal, {
+            ...ids,
+            traceParent,
+            requestId: reply.request.id,
+          });
         const key = headers["idempotency-key"];
         let run: RunOnce;
         if (key) {
@@ -197,9 +213,10 @@ export function componentRoutes(
       tags,
       scope: { resource: plural, action: "run", idParam },
       params: runParams,
+      headers: z.object({ traceparent: traceparentHeader }),
       bodyKind: "form",
       body: continueForm,
-      handler: async ({ params, body, principal, reply }) => {
+      handler: async ({ params, headers, body, principal, reply }) => {
         const { run } = await runs.find(kind, params[idParam], params.run_id, principal);
         // Checked before the body is read: a request for a run that is not paused is 409 whatever it says.
         if (run.status !== "PAUSED")
@@ -207,7 +224,10 @@ export function componentRoutes(
         const form = await body();
         if (form.session_id && form.session_id !== run.session_id)
           throw new NotFoundError("Run not found", "run");
-        const live = await runs.continue(kind, run, form);
+        const live = await runs.continue(kind, run, form, {
+          traceParent: headers.traceparent,
+          requestId: reply.request.id,
+        });
         if (!form.stream) return runResponse(await live.output);
         await live.started;
         const component = ctx.components.get(kind, params[idParam]);

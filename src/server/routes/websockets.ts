@@ -43,6 +43,8 @@ export function websocketRoutes(ctx: ServerContext, runs: RunService): RouteDef[
       },
       websocket: (socket, { params, query, req }) => {
         const id = params[idParam];
+        const closed = ctx.connections?.opened("websocket");
+        if (closed) socket.once("close", closed);
         const ready = (async (): Promise<{ principal: Principal; component: Runnable }> => {
           let principal: Principal;
           try {

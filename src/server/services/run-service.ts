@@ -28,7 +28,7 @@ export class RunService {
     form: RunForm,
     files: readonly UploadedFile[],
     principal: Principal,
-    ids: { runId?: string; sessionId?: string } = {},
+    ids: { runId?: string; sessionId?: string; traceParent?: string; requestId?: string } = {},
   ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentId);
     const message = kind === "workflow" && form.input !== undefined ? jsonInput(form.input) : form.message;
@@ -61,6 +61,8 @@ export class RunService {
       metadata: form.metadata,
       dependencies: form.dependencies,
       background: form.background ?? false,
+      ...(ids.traceParent ? { traceParent: ids.traceParent } : {}),
+      ...(ids.requestId ? { requestId: ids.requestId } : {}),
     });
   }
 
@@ -121,9 +123,14 @@ export class RunService {
    * Continues a paused run of this component with the caller's resolved tools (409 unless it is
    * paused; 400 or 422 when the resolution does not fit its paused tools).
    */
-  async continue(kind: ComponentKind, run: RunOutput, form: ContinueForm): Promise<LiveRun> {
+  async continue(
+    kind: ComponentKind,
+    run: RunOutput,
+    form: ContinueForm,
+    http: { traceParent?: string; requestId?: string } = {},
+  ): Promise<LiveRun> {
     const component = this.ctx.components.get(kind, componentIdOf(run));
-    return this.ctx.runs.continue({ component, run, resolution: { tools: form.tools } });
+    return this.ctx.runs.continue({ component, run, resolution: { tools: form.tools }, ...http });
   }
 
   /** The run's final state: awaited when it runs here, else read from the store until it ends (another process runs it). */

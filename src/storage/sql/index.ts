@@ -6,3 +6,4 @@ export { MIGRATIONS, runMigrations, schemaVersion } from "./migrations.js";
 export type { Migration } from "./migrations.js";
 export type { Database } from "./schema.js";
 export { WriteBatcher } from "./write-batcher.js";
+export { fillRollups } from "./run-rollups.js";

@@ -1,10 +1,12 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { ConflictError, NotFoundError } from "../../errors.js";
 import { componentIdOf } from "../../run/index.js";
 import type { RunOutput, RunStatus } from "../../run/index.js";
 import type { RunListQuery, RunStore, RunSummary, SessionRecord, SessionSeed } from "../store.js";
 import { toJson } from "./dialect.js";
 import { toRun, toRunSummary, toSession } from "./rows.js";
+import { FACT_COLUMNS, rollUp } from "./run-rollups.js";
+import type { RunFacts } from "./run-rollups.js";
 import type { Database, RunsTable } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
@@ -74,18 +76,13 @@ export class SqlRunStore implements RunStore {
           throw new NotFoundError("Session not found");
         }
       }
-      const existing = await trx
-        .selectFrom("runs")
-        .select("run_id")
-        .where("run_id", "=", run.run_id)
-        .executeTakeFirst();
+      const existing = await factsOf(trx, run.run_id);
       if (existing) {
-        await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
+        await update(trx, run, existing);
       } else {
-        await trx
-          .insertInto("runs")
-          .values({ run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) })
-          .execute();
+        const row = { run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) };
+        await trx.insertInto("runs").values(row).execute();
+        await rollUp(trx, undefined, row);
         if (!run.parent_run_id) {
           await trx
             .updateTable("sessions")
@@ -99,9 +96,10 @@ export class SqlRunStore implements RunStore {
   }
 
   async save(run: RunOutput): Promise<void> {
-    await this.writes.run((trx) =>
-      trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute(),
-    );
+    await this.writes.run(async (trx) => {
+      const before = await factsOf(trx, run.run_id);
+      if (before) await update(trx, run, before);
+    });
   }
 
   async finish(
@@ -111,7 +109,8 @@ export class SqlRunStore implements RunStore {
     // A nested run (team member, workflow step) leaves the session's messages and state to its parent.
     const nested = run.parent_run_id !== null;
     await this.writes.run(async (trx) => {
-      await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
+      const before = await factsOf(trx, run.run_id);
+      if (before) await update(trx, run, before);
       await trx
         .updateTable("sessions")
         .set((eb) => ({
@@ -195,26 +194,50 @@ export class SqlRunStore implements RunStore {
   }
 
   async failUnfinished(reason: string): Promise<string[]> {
-    const rows = await this.writes.run((trx) =>
-      trx
+    const rows = await this.writes.run(async (trx) => {
+      const unfinished = await trx
+        .selectFrom("runs")
+        .select(["run_id", ...FACT_COLUMNS])
+        .where("status", "in", ["RUNNING", "PENDING"])
+        .execute();
+      if (!unfinished.length) return [];
+      await trx
         .updateTable("runs")
         .set({ status: "ERROR", error: reason, updated_at: Date.now() })
         .where("status", "in", ["RUNNING", "PENDING"])
-        .returning("run_id")
-        .execute(),
-    );
+        .execute();
+      for (const r of unfinished) await rollUp(trx, r, { ...r, status: "ERROR" });
+      return unfinished;
+    });
     return rows.map((r) => r.run_id);
   }
 
   async transition(runId: string, from: RunStatus, to: RunStatus): Promise<boolean> {
-    const res = await this.writes.run((trx) =>
-      trx
+    return this.writes.run(async (trx) => {
+      const before = await factsOf(trx, runId);
+      if (!before || before.status !== from) return false;
+      const res = await trx
         .updateTable("runs")
         .set({ status: to, updated_at: Date.now() })
         .where("run_id", "=", runId)
         .where("status", "=", from)
-        .executeTakeFirst(),
-    );
-    return Number(res.numUpdatedRows) === 1;
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await rollUp(trx, before, { ...before, status: to });
+      return true;
+    });
   }
+}
+
+/** The rolled-up columns of a stored run, read in the transaction that changes it. */
+function factsOf(trx: Transaction<Database>, runId: string): Promise<RunFacts | undefined> {
+  return trx.selectFrom("runs").select(FACT_COLUMNS).where("run_id", "=", runId).executeTakeFirst();
+}
+
+/** Writes the run's columns over a stored row and rolls the change up. */
+async function update(trx: Transaction<Database>, run: RunOutput, before: RunFacts): Promise<void> {
+  const cols = columns(run);
+  await trx.updateTable("runs").set(cols).where("run_id", "=", run.run_id).execute();
+  // created_at, the component and the parent never change: the roll-up key stays the same.
+  await rollUp(trx, before, { ...before, ...cols, created_at: before.created_at });
 }

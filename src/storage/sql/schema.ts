@@ -124,6 +124,63 @@ export interface UserMemoryTopicsTable {
   topic: string;
 }
 
+/** A trace's root-run facts; times are epoch microseconds. */
+export interface TracesTable {
+  trace_id: string;
+  name: string;
+  status: string;
+  start_time: number;
+  end_time: number;
+  run_id: string | null;
+  session_id: string | null;
+  component_kind: string | null;
+  agent_id: string | null;
+  team_id: string | null;
+  workflow_id: string | null;
+  user_id: string | null;
+}
+
+export interface SpansTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: string;
+  start_time: number;
+  end_time: number;
+  status: string;
+  status_message: string | null;
+  attributes: Json;
+}
+
+/** Daily counts of runs per component (top-level or nested), kept in step with the runs table. */
+export interface RunRollupsTable {
+  /** Days since the epoch (UTC) of the runs' created_at. */
+  day: number;
+  component_kind: string;
+  component_id: string;
+  /** 1 for top-level runs, 0 for team members' and workflow steps' runs. */
+  top_level: number;
+  runs: number;
+  completed: number;
+  errors: number;
+  cancelled: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** Ended runs with a duration: how many rows a latency percentile ranks. */
+  latency_count: number;
+  /** Runs with a time to first token. */
+  ttft_count: number;
+}
+
+export interface RunRollupUsersTable {
+  day: number;
+  component_kind: string;
+  component_id: string;
+  top_level: number;
+  user_id: string;
+}
+
 export interface Database {
   sessions: SessionsTable;
   runs: RunsTable;
@@ -135,4 +192,8 @@ export interface Database {
   knowledge_metadata: KnowledgeMetadataTable;
   user_memories: UserMemoriesTable;
   user_memory_topics: UserMemoryTopicsTable;
+  traces: TracesTable;
+  spans: SpansTable;
+  run_rollups: RunRollupsTable;
+  run_rollup_users: RunRollupUsersTable;
 }

@@ -2,16 +2,20 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { KnowledgeStore } from "../knowledge-store.js";
 import type { MemoryStore } from "../memory-store.js";
+import type { MetricsStore } from "../metrics-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "../store.js";
+import type { TraceStore } from "../trace-store.js";
 import type { DialectParts } from "./dialect.js";
 import { SqlRunEventStore } from "./event-queries.js";
 import { SqlIdempotencyStore } from "./idempotency-queries.js";
 import { SqlKnowledgeStore } from "./knowledge-queries.js";
 import { SqlMemoryStore } from "./memory-queries.js";
+import { SqlMetricsStore } from "./metrics-queries.js";
 import { runMigrations } from "./migrations.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
 import { SqlSessionStore } from "./session-queries.js";
+import { SqlTraceStore } from "./trace-queries.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 /** The one SQL implementation of the Store; a DialectParts supplies what differs per backend. */
@@ -24,6 +28,8 @@ export class SqlStore implements Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly traces: TraceStore;
+  readonly metrics: MetricsStore;
 
   constructor(
     readonly id: string,
@@ -37,6 +43,8 @@ export class SqlStore implements Store {
     this.idempotency = new SqlIdempotencyStore(db, writes);
     this.knowledge = new SqlKnowledgeStore(db, writes, parts);
     this.memories = new SqlMemoryStore(db, writes);
+    this.traces = new SqlTraceStore(db, writes);
+    this.metrics = new SqlMetricsStore(db);
   }
 
   get dialect() {

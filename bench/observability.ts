@@ -1,0 +1,277 @@
+/**
+ * Observability costs: run throughput over HTTP with tracing on versus off (same server, same
+ * instant model, SQLite; alternating rounds to even out drift), and GET /metrics latency over
+ * 100,000 stored runs (SQLite, and PostgreSQL when AGENTOS_TEST_PG_URL is set).
+ * Run: node --import tsx bench/observability.ts
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { sql } from "kysely";
+import pino from "pino";
+import { Agent } from "../src/agent/index.js";
+import { ScriptedModel } from "../src/model/scripted-model.js";
+import { AgentOS } from "../src/os/index.js";
+import type { Store } from "../src/storage/index.js";
+import { LazyStore, PostgresDb, SqliteDb } from "../src/storage/index.js";
+import { fillRollups } from "../src/storage/sql/index.js";
+import type { SqlStore } from "../src/storage/sql/index.js";
+import { startChildServer } from "../test/helpers/child-server.js";
+import { freshPgDatabase } from "../test/helpers/services.js";
+
+export interface TracingCost {
+  on: number;
+  off: number;
+  /** (off - on) / off, in percent. */
+  costPercent: number;
+  errors: number;
+}
+
+/** Non-stream runs per second with tracing on and off, in alternating rounds. */
+export async function measureTracingCost(rounds = 2, seconds = 8, connections = 50): Promise<TracingCost> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const servers = {
+    on: await startChildServer("bench/bench-server.ts", [join(dir, "on.db")], { AGENTOS_TRACING: "true" }),
+    off: await startChildServer("bench/bench-server.ts", [join(dir, "off.db")], { AGENTOS_TRACING: "false" }),
+  };
+  const load = (url: string, duration: number) =>
+    autocannon({
+      url: `${url}/agents/bench/runs`,
+      method: "POST",
+      connections,
+      duration,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "hello" }),
+    });
+  try {
+    await load(servers.on.url, 2);
+    await load(servers.off.url, 2);
+    const totals = { on: 0, off: 0 };
+    let errors = 0;
+    for (let r = 0; r < rounds; r++)
+      for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+        const res = await load(servers[mode].url, seconds);
+        totals[mode] += res.requests.average;
+        errors += res.errors + res.non2xx;
+      }
+    const on = totals.on / rounds;
+    const off = totals.off / rounds;
+    return { on, off, costPercent: ((off - on) / off) * 100, errors };
+  } finally {
+    for (const s of Object.values(servers)) {
+      s.proc.kill("SIGKILL");
+      await s.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface TracingCpu {
+  /** CPU microseconds per run (user + system, whole process), tracing on and off. */
+  onUs: number;
+  offUs: number;
+  costPercent: number;
+}
+
+/**
+ * CPU time per run, in process, tracing on versus off: robust to other load on the machine (what
+ * the HTTP figure is not). Runs go through the RunManager (store, events, observers) with 50 at a
+ * time; the tracing round includes storing its spans.
+ */
+export async function measureTracingCpu(runsPerRound = 2000, rounds = 4): Promise<TracingCpu> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const agent = new Agent({ id: "bench", name: "Bench", model: ScriptedModel.reply("The quick brown fox.") });
+  const make = async (tracing: boolean, file: string) => {
+    const os = new AgentOS({
+      agents: [agent],
+      db: new SqliteDb({ file: join(dir, file) }),
+      logger: pino({ level: "warn" }),
+      tracing,
+      env: {},
+    });
+    await os.start();
+    return os;
+  };
+  const oses = { on: await make(true, "on.db"), off: await make(false, "off.db") };
+  const round = async (os: AgentOS, n: number) => {
+    const start = process.cpuUsage();
+    let next = 0;
+    const worker = async () => {
+      while (next < n) {
+        next++;
+        const live = await os.runs.start({ component: agent, input: { message: "hello" } });
+        await live.output;
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, worker));
+    await os.tracing.flush();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  try {
+    await round(oses.on, 300);
+    await round(oses.off, 300);
+    const sums = { on: 0, off: 0 };
+    for (let r = 0; r < rounds; r++)
+      for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
+        sums[mode] += await round(oses[mode], runsPerRound);
+    const onUs = sums.on / rounds;
+    const offUs = sums.off / rounds;
+    return { onUs, offUs, costPercent: ((onUs - offUs) / offUs) * 100 };
+  } finally {
+    await oses.on.close();
+    await oses.off.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Stores `count` runs over the last 30 days: 5 agents, 2 teams with members, 1% errors, 1% cancelled. */
+async function seedRuns(store: Store, count: number): Promise<void> {
+  const impl = store instanceof LazyStore ? await store.impl() : store;
+  const k = (impl as SqlStore).kysely;
+  const now = Date.now();
+  const sessions = Array.from({ length: 200 }, (_, i) => ({
+    session_id: `bench-s${i}`,
+    session_type: "agent",
+    component_id: `agent-${i % 5}`,
+    agent_id: `agent-${i % 5}`,
+    team_id: null,
+    workflow_id: null,
+    user_id: `user-${i % 50}`,
+    session_name: null,
+    session_state: null,
+    metadata: null,
+    summary: null,
+    message_count: 0,
+    run_count: 0,
+    created_at: now - 30 * DAY_MS,
+    updated_at: now,
+  }));
+  await k.insertInto("sessions").values(sessions).execute();
+  const batch = 500;
+  for (let start = 0; start < count; start += batch) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      const team = i % 10 === 0;
+      const status = i % 100 === 7 ? "ERROR" : i % 100 === 13 ? "CANCELLED" : "COMPLETED";
+      rows.push({
+        run_id: `bench-r${i}`,
+        session_id: `bench-s${i % 200}`,
+        parent_run_id: i % 10 === 1 ? `bench-r${i - 1}` : null,
+        component_kind: team ? "team" : "agent",
+        component_id: team ? `team-${i % 2}` : `agent-${i % 5}`,
+        user_id: `user-${i % 50}`,
+        status,
+        data: "{}",
+        error: status === "ERROR" ? "boom" : null,
+        model: "bench",
+        input_tokens: 100 + (i % 37),
+        output_tokens: 20 + (i % 11),
+        total_tokens: 120 + (i % 37) + (i % 11),
+        duration_ms: 50 + ((i * 7919) % 2000),
+        ttft_ms: 5 + ((i * 104729) % 300),
+        created_at: now - Math.floor((i / count) * 30 * DAY_MS),
+        updated_at: now,
+      });
+    }
+    await k.insertInto("runs").values(rows).execute();
+  }
+  // Bulk-loaded rows bypass the run store's writes: count them into the roll-ups as the migration does.
+  await fillRollups(k);
+  // What autovacuum does to an insert-heavy table in PostgreSQL (13+): index-only scans need it.
+  if (impl.dialect === "postgres") await sql`vacuum analyze runs`.execute(k);
+  else await sql`analyze`.execute(k);
+}
+
+export interface MetricsLatency {
+  backend: string;
+  runs: number;
+  p50: number;
+  p95: number;
+  filteredP50: number;
+}
+
+/** GET /metrics (last 30 days, all components) and one with an agent filter, timed in process. */
+export async function measureMetricsLatency(runs = 100_000, requests = 50): Promise<MetricsLatency[]> {
+  const out: MetricsLatency[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const backends: { name: string; make: () => Promise<{ store: Store; drop: () => Promise<void> }> }[] = [
+    {
+      name: "SQLite",
+      make: async () => ({ store: new SqliteDb({ file: join(dir, "metrics.db") }), drop: async () => {} }),
+    },
+  ];
+  const pg = process.env.AGENTOS_TEST_PG_URL;
+  if (pg)
+    backends.push({
+      name: "PostgreSQL",
+      make: async () => {
+        const database = await freshPgDatabase(pg);
+        return { store: new PostgresDb({ url: database.url }), drop: () => database.drop() };
+      },
+    });
+  try {
+    for (const b of backends) {
+      const { store, drop } = await b.make();
+      const os = new AgentOS({
+        agents: [new Agent({ id: "agent-0", name: "A0", model: ScriptedModel.reply("x") })],
+        db: store,
+        logger: pino({ level: "warn" }),
+        tracing: false,
+        env: {},
+      });
+      try {
+        const app = await os.app();
+        await seedRuns(store, runs);
+        const time = async (url: string) => {
+          const samples: number[] = [];
+          for (let i = 0; i < requests; i++) {
+            const t0 = performance.now();
+            const res = await app.inject({ method: "GET", url });
+            samples.push(performance.now() - t0);
+            if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode} ${res.body}`);
+          }
+          samples.sort((x, y) => x - y);
+          return samples;
+        };
+        const all = await time("/metrics");
+        const filtered = await time("/metrics?agent_id=agent-0");
+        const at = (s: number[], p: number) => s[Math.ceil((p / 100) * s.length) - 1]!;
+        out.push({
+          backend: b.name,
+          runs,
+          p50: at(all, 50),
+          p95: at(all, 95),
+          filteredP50: at(filtered, 50),
+        });
+      } finally {
+        await os.close();
+        await drop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cpu = await measureTracingCpu();
+  console.log(
+    `CPU per run (in process, SQLite): tracing on ${cpu.onUs.toFixed(0)} µs, off ${cpu.offUs.toFixed(0)} µs, ` +
+      `cost ${cpu.costPercent.toFixed(1)}%`,
+  );
+  const cost = await measureTracingCost();
+  console.log(
+    `runs over HTTP (50 connections, SQLite): tracing on ${Math.round(cost.on)}/s, off ${Math.round(cost.off)}/s, ` +
+      `cost ${cost.costPercent.toFixed(1)}%, errors ${cost.errors}`,
+  );
+  for (const m of await measureMetricsLatency())
+    console.log(
+      `GET /metrics over ${m.runs.toLocaleString("en")} runs (${m.backend}): p50 ${m.p50.toFixed(1)} ms, ` +
+        `p95 ${m.p95.toFixed(1)} ms; with agent_id p50 ${m.filteredP50.toFixed(1)} ms`,
+    );
+}

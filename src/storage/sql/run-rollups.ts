@@ -1,0 +1,163 @@
+import { sql } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import type { Database, RunsTable } from "./schema.js";
+
+export const DAY_MS = 86_400_000;
+const ENDED = new Set(["COMPLETED", "ERROR", "CANCELLED"]);
+
+/** The columns of a run row that the daily roll-ups count. */
+export type RunFacts = Pick<
+  RunsTable,
+  | "created_at"
+  | "component_kind"
+  | "component_id"
+  | "parent_run_id"
+  | "user_id"
+  | "status"
+  | "input_tokens"
+  | "output_tokens"
+  | "duration_ms"
+  | "ttft_ms"
+>;
+
+export const FACT_COLUMNS = [
+  "created_at",
+  "component_kind",
+  "component_id",
+  "parent_run_id",
+  "user_id",
+  "status",
+  "input_tokens",
+  "output_tokens",
+  "duration_ms",
+  "ttft_ms",
+] as const;
+
+function counts(f: RunFacts | undefined) {
+  if (!f)
+    return {
+      runs: 0,
+      completed: 0,
+      errors: 0,
+      cancelled: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      latency_count: 0,
+      ttft_count: 0,
+    };
+  return {
+    runs: 1,
+    completed: f.status === "COMPLETED" ? 1 : 0,
+    errors: f.status === "ERROR" ? 1 : 0,
+    cancelled: f.status === "CANCELLED" ? 1 : 0,
+    input_tokens: Number(f.input_tokens),
+    output_tokens: Number(f.output_tokens),
+    latency_count: ENDED.has(f.status) && f.duration_ms !== null ? 1 : 0,
+    ttft_count: f.ttft_ms !== null ? 1 : 0,
+  };
+}
+
+/**
+ * Keeps the daily roll-ups (run_rollups, run_rollup_users) in step with one run row's change from
+ * `before` to `after`, in the transaction that changes the row: /metrics reads these, not the runs.
+ */
+export async function rollUp(
+  trx: Transaction<Database>,
+  before: RunFacts | undefined,
+  after: RunFacts,
+): Promise<void> {
+  const a = counts(after);
+  const b = counts(before);
+  const delta = Object.fromEntries(
+    Object.entries(a).map(([k, v]) => [k, v - b[k as keyof typeof b]]),
+  ) as typeof a;
+  const key = {
+    day: Math.floor(Number(after.created_at) / DAY_MS),
+    component_kind: after.component_kind,
+    component_id: after.component_id,
+    top_level: after.parent_run_id === null ? 1 : 0,
+  };
+  if (Object.values(delta).some((v) => v !== 0))
+    await trx
+      .insertInto("run_rollups")
+      .values({ ...key, ...delta })
+      .onConflict((oc) =>
+        oc.columns(["day", "component_kind", "component_id", "top_level"]).doUpdateSet((eb) => ({
+          runs: eb("run_rollups.runs", "+", delta.runs),
+          completed: eb("run_rollups.completed", "+", delta.completed),
+          errors: eb("run_rollups.errors", "+", delta.errors),
+          cancelled: eb("run_rollups.cancelled", "+", delta.cancelled),
+          input_tokens: eb("run_rollups.input_tokens", "+", delta.input_tokens),
+          output_tokens: eb("run_rollups.output_tokens", "+", delta.output_tokens),
+          latency_count: eb("run_rollups.latency_count", "+", delta.latency_count),
+          ttft_count: eb("run_rollups.ttft_count", "+", delta.ttft_count),
+        })),
+      )
+      .execute();
+  if (after.user_id !== null && (!before || before.user_id !== after.user_id))
+    await trx
+      .insertInto("run_rollup_users")
+      .values({ ...key, user_id: after.user_id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+}
+
+/** Creates the roll-up tables and fills them from the runs already stored (migration 21). */
+export async function createRollups(db: Kysely<any>): Promise<void> {
+  const counters = [
+    "runs",
+    "completed",
+    "errors",
+    "cancelled",
+    "input_tokens",
+    "output_tokens",
+    "latency_count",
+    "ttft_count",
+  ];
+  let table = db.schema
+    .createTable("run_rollups")
+    .addColumn("day", "integer", (c) => c.notNull())
+    .addColumn("component_kind", "text", (c) => c.notNull())
+    .addColumn("component_id", "text", (c) => c.notNull())
+    .addColumn("top_level", "integer", (c) => c.notNull());
+  for (const c of counters) table = table.addColumn(c, "bigint", (col) => col.notNull().defaultTo(0));
+  await table
+    .addPrimaryKeyConstraint("run_rollups_pk", ["day", "component_kind", "component_id", "top_level"])
+    .execute();
+  await db.schema
+    .createTable("run_rollup_users")
+    .addColumn("day", "integer", (c) => c.notNull())
+    .addColumn("component_kind", "text", (c) => c.notNull())
+    .addColumn("component_id", "text", (c) => c.notNull())
+    .addColumn("top_level", "integer", (c) => c.notNull())
+    .addColumn("user_id", "text", (c) => c.notNull())
+    .addPrimaryKeyConstraint("run_rollup_users_pk", [
+      "day",
+      "component_kind",
+      "component_id",
+      "top_level",
+      "user_id",
+    ])
+    .execute();
+  await fillRollups(db);
+}
+
+/** Adds the runs stored so far into empty roll-up tables (a migration's backfill; bulk loads). */
+export async function fillRollups(db: Kysely<any>): Promise<void> {
+  const day = sql`created_at / ${sql.lit(DAY_MS)}`;
+  const top = sql`case when parent_run_id is null then 1 else 0 end`;
+  await sql`insert into run_rollups (day, component_kind, component_id, top_level, runs, completed, errors, cancelled,
+      input_tokens, output_tokens, latency_count, ttft_count)
+    select ${day}, component_kind, component_id, ${top}, count(*),
+      sum(case when status = 'COMPLETED' then 1 else 0 end),
+      sum(case when status = 'ERROR' then 1 else 0 end),
+      sum(case when status = 'CANCELLED' then 1 else 0 end),
+      sum(input_tokens), sum(output_tokens),
+      sum(case when status in ('COMPLETED', 'ERROR', 'CANCELLED') and duration_ms is not null then 1 else 0 end),
+      sum(case when ttft_ms is not null then 1 else 0 end)
+    from runs group by ${day}, component_kind, component_id, ${top}`.execute(db);
+  await sql`insert into run_rollup_users (day, component_kind, component_id, top_level, user_id)
+    select distinct ${day}, component_kind, component_id, ${top}, user_id from runs where user_id is not null`.execute(
+    db,
+  );
+}

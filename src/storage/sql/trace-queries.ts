@@ -1,0 +1,147 @@
+import type { Kysely, Selectable } from "kysely";
+import { BadRequestError } from "../../errors.js";
+import type { SpanRecord, TracePage, TraceQuery, TraceRecord, TraceStore } from "../trace-store.js";
+import { fromJson } from "./dialect.js";
+import { decodeCursor, encodeCursor } from "./rows.js";
+import type { Database, SpansTable, TracesTable } from "./schema.js";
+import type { WriteBatcher } from "./write-batcher.js";
+
+/** Rows per insert statement: keeps bound parameters under SQLite's and PostgreSQL's limits. */
+const INSERT_CHUNK = 200;
+
+export class SqlTraceStore implements TraceStore {
+  constructor(
+    private readonly db: () => Kysely<Database>,
+    private readonly writes: WriteBatcher,
+  ) {}
+
+  async write(batch: { traces: TraceRecord[]; spans: SpanRecord[] }): Promise<void> {
+    if (!batch.traces.length && !batch.spans.length) return;
+    await this.writes.run(async (trx) => {
+      for (let i = 0; i < batch.spans.length; i += INSERT_CHUNK) {
+        const rows = batch.spans
+          .slice(i, i + INSERT_CHUNK)
+          .map((s) => ({ ...s, attributes: JSON.stringify(s.attributes) }));
+        await trx
+          .insertInto("spans")
+          .values(rows)
+          .onConflict((oc) => oc.columns(["trace_id", "span_id"]).doNothing())
+          .execute();
+      }
+      for (let i = 0; i < batch.traces.length; i += INSERT_CHUNK)
+        await trx
+          .insertInto("traces")
+          .values(batch.traces.slice(i, i + INSERT_CHUNK))
+          .onConflict((oc) => oc.column("trace_id").doNothing())
+          .execute();
+    });
+  }
+
+  async list(q: TraceQuery): Promise<TracePage> {
+    let query = this.db().selectFrom("traces").selectAll();
+    if (q.runId !== undefined) query = query.where("run_id", "=", q.runId);
+    if (q.sessionId !== undefined) query = query.where("session_id", "=", q.sessionId);
+    if (q.agentId !== undefined) query = query.where("agent_id", "=", q.agentId);
+    if (q.teamId !== undefined) query = query.where("team_id", "=", q.teamId);
+    if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
+    if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
+    if (q.status !== undefined) query = query.where("status", "=", q.status);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      if (!c) throw new BadRequestError("Invalid cursor");
+      const [start, id] = c;
+      query = query.where((eb) =>
+        eb.or([
+          eb("start_time", "<", start),
+          eb.and([eb("start_time", "=", start), eb("trace_id", "<", id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy("start_time", "desc")
+      .orderBy("trace_id", "desc")
+      .limit(q.limit + 1)
+      .execute();
+    const more = rows.length > q.limit;
+    const page = (more ? rows.slice(0, q.limit) : rows).map(toTrace);
+    const last = page[page.length - 1];
+    return { traces: page, nextCursor: more && last ? encodeCursor(last.start_time, last.trace_id) : null };
+  }
+
+  async get(traceId: string): Promise<TraceRecord | undefined> {
+    const row = await this.db()
+      .selectFrom("traces")
+      .selectAll()
+      .where("trace_id", "=", traceId)
+      .executeTakeFirst();
+    return row && toTrace(row);
+  }
+
+  async spans(traceIds: string[]): Promise<SpanRecord[]> {
+    if (!traceIds.length) return [];
+    const rows = await this.db()
+      .selectFrom("spans")
+      .selectAll()
+      .where("trace_id", "in", traceIds)
+      .orderBy("start_time", "asc")
+      .orderBy("span_id", "asc")
+      .execute();
+    return rows.map(toSpan);
+  }
+
+  async prune(olderThanUs: number, batchSize = 500): Promise<number> {
+    let traces = 0;
+    for (;;) {
+      const ids = (
+        await this.db()
+          .selectFrom("traces")
+          .select("trace_id")
+          .where("start_time", "<", olderThanUs)
+          .limit(batchSize)
+          .execute()
+      ).map((r) => r.trace_id);
+      if (!ids.length) break;
+      await this.writes.run(async (trx) => {
+        await trx.deleteFrom("spans").where("trace_id", "in", ids).execute();
+        await trx.deleteFrom("traces").where("trace_id", "in", ids).execute();
+      });
+      traces += ids.length;
+      if (ids.length < batchSize) break;
+    }
+    // Spans whose root never ended (a crash) have no trace row: they go by their own age.
+    for (;;) {
+      const orphans = (
+        await this.db()
+          .selectFrom("spans")
+          .select("trace_id")
+          .distinct()
+          .where("start_time", "<", olderThanUs)
+          .limit(batchSize)
+          .execute()
+      ).map((r) => r.trace_id);
+      if (!orphans.length) break;
+      await this.writes.run((trx) =>
+        trx
+          .deleteFrom("spans")
+          .where("trace_id", "in", orphans)
+          .where("start_time", "<", olderThanUs)
+          .execute(),
+      );
+      if (orphans.length < batchSize) break;
+    }
+    return traces;
+  }
+}
+
+function toTrace(row: Selectable<TracesTable>): TraceRecord {
+  return { ...row, start_time: Number(row.start_time), end_time: Number(row.end_time) };
+}
+
+function toSpan(row: Selectable<SpansTable>): SpanRecord {
+  return {
+    ...row,
+    start_time: Number(row.start_time),
+    end_time: Number(row.end_time),
+    attributes: fromJson<Record<string, unknown>>(row.attributes) ?? {},
+  };
+}

@@ -1,0 +1,2 @@
+export { RunLog } from "./run-log.js";
+export { redactUrl, requestSerializer } from "./request-serializer.js";

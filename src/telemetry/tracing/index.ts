@@ -1,0 +1,4 @@
+export { Tracing, otlpTracesUrl } from "./tracing.js";
+export type { TracingSettings } from "./tracing.js";
+export { parseTraceparent } from "./traceparent.js";
+export type { RemoteParent } from "./traceparent.js";
