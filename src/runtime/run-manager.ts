@@ -47,6 +47,8 @@ export interface RunManagerOptions {
   bufferSize?: number;
   /** Store events for replay after the buffer or a restart. Default true. */
   storeEvents?: boolean;
+  /** With several replicas: this one's id, recorded on the runs it runs (see ReplicaSweeper). */
+  replicaId?: string;
 }
 
 /**
@@ -65,12 +67,14 @@ export class RunManager {
   #maxBacklog: number;
   #unsubscribeCancel: () => void;
   #accepting = true;
+  #replicaId: string | undefined;
 
   constructor(options: RunManagerOptions) {
     this.store = options.store;
     this.bus = options.bus ?? new LocalRunBus();
     this.#logger = options.logger;
     this.#bufferSize = options.bufferSize ?? 10_000;
+    this.#replicaId = options.replicaId;
     this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
     this.#log =
       options.storeEvents === false
@@ -123,7 +127,10 @@ export class RunManager {
       persisted: !!this.#log,
     });
     await this.#admit(live, async () => {
-      if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
+      if (live.background) {
+        await this.store.runs.begin(live.snapshot(), seedOf(live));
+        if (this.#replicaId) await this.store.replicas.own(live.runId, this.#replicaId);
+      }
     });
     const options = this.#runOptions(live, req);
     void this.#execute(live, () => req.component.run(req.input, options));
@@ -236,8 +243,14 @@ export class RunManager {
     const local = this.forSession(live.sessionId).filter((r) => !r.ended);
     if (local.length && policy === "reject") throw busy(live.sessionId);
     this.#register(live);
+    let entered = false;
     try {
-      if (policy !== "queue") {
+      if (this.bus.enterSession) {
+        // A shared bus: the check against other replicas and joining the line are one step in the bus.
+        if (policy === "interrupt") await this.#interruptElsewhere(live, local);
+        entered = await this.bus.enterSession(live.sessionId, live.runId, policy === "reject");
+        if (!entered) throw busy(live.sessionId);
+      } else if (policy !== "queue") {
         // Runs of the session in other processes (a shared bus), besides the ones known here.
         const known = new Set([live.runId, ...local.map((r) => r.runId)]);
         const elsewhere = (await this.bus.sessionRuns(live.sessionId)).filter((id) => !known.has(id));
@@ -251,10 +264,20 @@ export class RunManager {
       await prepare();
     } catch (err) {
       this.#unregister(live);
+      if (entered) await this.bus.leaveSession?.(live.sessionId, live.runId).catch(() => {});
       throw err;
     }
     const intent = this.#intents.take(live.runId);
     if (intent !== undefined) live.cancel(intent);
+  }
+
+  /** The interrupt policy: cancels the session's runs here and, through the bus, in other processes. */
+  async #interruptElsewhere(live: LiveRun, local: LiveRun[]): Promise<void> {
+    const reason = "Interrupted by a newer run on the same session";
+    for (const r of local) r.cancel(reason);
+    const known = new Set([live.runId, ...local.map((r) => r.runId)]);
+    const elsewhere = (await this.bus.sessionRuns(live.sessionId)).filter((id) => !known.has(id));
+    await Promise.all(elsewhere.map((id) => this.bus.publishCancel(id, reason)));
   }
 
   #runOptions(live: LiveRun, req: Partial<RunRequest>): RunOptions {
@@ -307,7 +330,16 @@ export class RunManager {
 
   #emit(live: LiveRun, ev: RunEvent): void {
     const pushed = live.push(ev);
+    // The component stored the run before its first event: from now on it is this replica's.
+    if (pushed.event_index === live.firstIndex && this.#replicaId && !live.background) this.#own(live.runId);
     this.#log?.add(live.runId, pushed);
+    this.bus.publishEvents?.(live.runId, [pushed]);
+  }
+
+  #own(runId: string): void {
+    this.store.replicas.own(runId, this.#replicaId!).catch((err: unknown) => {
+      this.#logger?.warn({ err, run_id: runId }, "could not record which replica runs a run");
+    });
   }
 
   /** A run cancelled while it waited for its turn: it is stored CANCELLED; the component is never called. */

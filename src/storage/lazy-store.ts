@@ -1,5 +1,6 @@
 import type { KnowledgeStore } from "./knowledge-store.js";
 import type { MemoryStore } from "./memory-store.js";
+import type { ReplicaStore } from "./replica-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "./store.js";
 
 /**
@@ -13,6 +14,7 @@ export class LazyStore implements Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly replicas: ReplicaStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -27,6 +29,7 @@ export class LazyStore implements Store {
     this.idempotency = forward(() => this.impl().then((s) => s.idempotency));
     this.knowledge = forward(() => this.impl().then((s) => s.knowledge));
     this.memories = forward(() => this.impl().then((s) => s.memories));
+    this.replicas = forward(() => this.impl().then((s) => s.replicas));
   }
 
   /** The loaded implementation. */

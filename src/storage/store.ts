@@ -1,5 +1,6 @@
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../run/index.js";
 import type { KnowledgeStore } from "./knowledge-store.js";
+import type { ReplicaStore } from "./replica-store.js";
 import type { MemoryStore } from "./memory-store.js";
 
 /** A session as stored. Times are epoch milliseconds. */
@@ -182,4 +183,5 @@ export interface Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly replicas: ReplicaStore;
 }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { KnowledgeStore } from "../knowledge-store.js";
 import type { MemoryStore } from "../memory-store.js";
+import type { ReplicaStore } from "../replica-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "../store.js";
 import type { DialectParts } from "./dialect.js";
 import { SqlRunEventStore } from "./event-queries.js";
@@ -9,6 +10,7 @@ import { SqlIdempotencyStore } from "./idempotency-queries.js";
 import { SqlKnowledgeStore } from "./knowledge-queries.js";
 import { SqlMemoryStore } from "./memory-queries.js";
 import { runMigrations } from "./migrations.js";
+import { SqlReplicaStore } from "./replica-queries.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
 import { SqlSessionStore } from "./session-queries.js";
@@ -24,6 +26,7 @@ export class SqlStore implements Store {
   readonly idempotency: IdempotencyStore;
   readonly knowledge: KnowledgeStore;
   readonly memories: MemoryStore;
+  readonly replicas: ReplicaStore;
 
   constructor(
     readonly id: string,
@@ -37,6 +40,7 @@ export class SqlStore implements Store {
     this.idempotency = new SqlIdempotencyStore(db, writes);
     this.knowledge = new SqlKnowledgeStore(db, writes, parts);
     this.memories = new SqlMemoryStore(db, writes);
+    this.replicas = new SqlReplicaStore(writes);
   }
 
   get dialect() {

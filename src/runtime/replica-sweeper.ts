@@ -1,0 +1,59 @@
+import type { Logger } from "pino";
+import type { Store } from "../storage/index.js";
+
+export interface ReplicaSweeperOptions {
+  store: Store;
+  replicaId: string;
+  /** A replica silent for this long is dead and its unfinished runs end with ERROR. */
+  graceMs: number;
+  logger?: Logger;
+}
+
+/**
+ * With several replicas, a restart must not end the runs of the others: instead each replica beats
+ * in the database, and every replica sweeps the runs of replicas that stopped beating. Beats every
+ * third of the grace period, on a timer that never keeps the process alive.
+ */
+export class ReplicaSweeper {
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ReplicaSweeperOptions) {}
+
+  get intervalMs(): number {
+    return Math.max(100, Math.floor(this.options.graceMs / 3));
+  }
+
+  /** Beats once (so the first sweep of the others sees this replica), then on a timer. */
+  async start(): Promise<void> {
+    if (this.#timer) return;
+    await this.tick();
+    const loop = () => {
+      this.#ticking = this.tick().catch((err: unknown) =>
+        this.options.logger?.warn({ err }, "replica heartbeat or sweep failed"),
+      );
+      this.#timer = setTimeout(loop, this.intervalMs);
+      this.#timer.unref();
+    };
+    this.#timer = setTimeout(loop, this.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** One beat and one sweep; resolves with the runs it ended. */
+  async tick(now = Date.now()): Promise<string[]> {
+    const { store, replicaId, graceMs, logger } = this.options;
+    await store.replicas.heartbeat(replicaId, now);
+    const ended = await store.replicas.sweep(graceMs, now, "interrupted: the replica running it stopped");
+    if (ended.length)
+      logger?.warn({ runs: ended.length }, "runs of a replica that stopped were marked ERROR");
+    return ended;
+  }
+
+  /** Stops beating and, when the replica's runs are over, forgets it. */
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#ticking;
+    await this.options.store.replicas.leave(this.options.replicaId).catch(() => {});
+  }
+}

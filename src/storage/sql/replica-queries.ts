@@ -1,0 +1,48 @@
+import type { ReplicaStore } from "../replica-store.js";
+import type { WriteBatcher } from "./write-batcher.js";
+
+export class SqlReplicaStore implements ReplicaStore {
+  constructor(private readonly writes: WriteBatcher) {}
+
+  async heartbeat(replicaId: string, nowMs: number): Promise<void> {
+    await this.writes.run((trx) =>
+      trx
+        .insertInto("replicas")
+        .values({ replica_id: replicaId, heartbeat_at: nowMs, started_at: nowMs })
+        .onConflict((oc) => oc.column("replica_id").doUpdateSet({ heartbeat_at: nowMs }))
+        .execute(),
+    );
+  }
+
+  async own(runId: string, replicaId: string): Promise<void> {
+    await this.writes.run((trx) =>
+      trx.updateTable("runs").set({ replica_id: replicaId }).where("run_id", "=", runId).execute(),
+    );
+  }
+
+  async sweep(graceMs: number, nowMs: number, reason: string): Promise<string[]> {
+    return this.writes.run(async (trx) => {
+      const dead = (
+        await trx
+          .selectFrom("replicas")
+          .select("replica_id")
+          .where("heartbeat_at", "<", nowMs - graceMs)
+          .execute()
+      ).map((r) => r.replica_id);
+      if (!dead.length) return [];
+      const ended = await trx
+        .updateTable("runs")
+        .set({ status: "ERROR", error: reason, updated_at: nowMs })
+        .where("replica_id", "in", dead)
+        .where("status", "in", ["RUNNING", "PENDING"])
+        .returning("run_id")
+        .execute();
+      await trx.deleteFrom("replicas").where("replica_id", "in", dead).execute();
+      return ended.map((r) => r.run_id);
+    });
+  }
+
+  async leave(replicaId: string): Promise<void> {
+    await this.writes.run((trx) => trx.deleteFrom("replicas").where("replica_id", "=", replicaId).execute());
+  }
+}
