@@ -6,7 +6,8 @@ import { redisUrl } from "../helpers/services.js";
 
 const url = redisUrl();
 const prefix = `agentos-test-${randomBytes(4).toString("hex")}`;
-const bus = (replicaId: string, leaseMs = 10_000) => new RedisRunBus({ url: url!, prefix, replicaId, leaseMs });
+const bus = (replicaId: string, leaseMs = 10_000) =>
+  new RedisRunBus({ url: url!, prefix, replicaId, leaseMs });
 const ev = (runId: string, i: number, event = "RunContent") =>
   ({ event, run_id: runId, event_index: i, created_at: 0, content: `c${i}` }) as unknown as RunEvent;
 
@@ -64,7 +65,9 @@ describe.skipIf(!url)("RedisRunBus (real Redis)", () => {
     const ac = new AbortController();
     const r1 = await a.acquireSession(session, "one", ac.signal);
     order.push("one");
-    const second = b.acquireSession(session, "two", ac.signal).then((release) => (order.push("two"), release));
+    const second = b
+      .acquireSession(session, "two", ac.signal)
+      .then((release) => (order.push("two"), release));
     await new Promise((r) => setTimeout(r, 100));
     expect(order).toEqual(["one"]);
     expect(await b.sessionRuns(session)).toEqual(["one", "two"]);
