@@ -154,6 +154,7 @@ export class AgentOS {
           store: this.store,
           replicaId,
           graceMs: this.config.replicaGraceSeconds * 1000,
+          isLive: (runId) => !!this.runs.get(runId),
           logger: this.logger,
         })
       : undefined;

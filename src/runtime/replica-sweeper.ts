@@ -6,6 +6,8 @@ export interface ReplicaSweeperOptions {
   replicaId: string;
   /** A replica silent for this long is dead and its unfinished runs end with ERROR. */
   graceMs: number;
+  /** Whether a run is live in this replica (its stored row may lag behind until it ends). */
+  isLive: (runId: string) => boolean;
   logger?: Logger;
 }
 
@@ -46,7 +48,12 @@ export class ReplicaSweeper {
     const ended = await store.replicas.sweep(graceMs, now, "interrupted: the replica running it stopped");
     if (ended.length)
       logger?.warn({ runs: ended.length }, "runs of a replica that stopped were marked ERROR");
-    return ended;
+    // Runs of this replica that ended while the database was away: their end was never stored.
+    const lost = (await store.replicas.unfinished(replicaId)).filter((id) => !this.options.isLive(id));
+    const closed = await store.replicas.fail(lost, "the end of the run could not be stored", now);
+    if (closed.length)
+      logger?.warn({ runs: closed.length }, "runs whose end was not stored were marked ERROR");
+    return [...ended, ...closed];
   }
 
   /** Stops beating and, when the replica's runs are over, forgets it. */

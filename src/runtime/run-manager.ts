@@ -16,6 +16,7 @@ import { CancelIntents } from "./cancel-intents.js";
 import { EventLog } from "./event-log.js";
 import { LiveRun } from "./live-run.js";
 import type { RunBus } from "./run-bus.js";
+import { ownedStore } from "./owned-store.js";
 import { LocalRunBus } from "./run-bus.js";
 
 export interface RunRequest {
@@ -68,6 +69,7 @@ export class RunManager {
   #unsubscribeCancel: () => void;
   #accepting = true;
   #replicaId: string | undefined;
+  #ownedStore: Store;
 
   constructor(options: RunManagerOptions) {
     this.store = options.store;
@@ -75,6 +77,7 @@ export class RunManager {
     this.#logger = options.logger;
     this.#bufferSize = options.bufferSize ?? 10_000;
     this.#replicaId = options.replicaId;
+    this.#ownedStore = this.#replicaId ? ownedStore(this.store, this.#replicaId) : this.store;
     this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
     this.#log =
       options.storeEvents === false
@@ -127,10 +130,7 @@ export class RunManager {
       persisted: !!this.#log,
     });
     await this.#admit(live, async () => {
-      if (live.background) {
-        await this.store.runs.begin(live.snapshot(), seedOf(live));
-        if (this.#replicaId) await this.store.replicas.own(live.runId, this.#replicaId);
-      }
+      if (live.background) await this.store.runs.begin(live.snapshot(), this.#seed(live));
     });
     const options = this.#runOptions(live, req);
     void this.#execute(live, () => req.component.run(req.input, options));
@@ -169,6 +169,8 @@ export class RunManager {
     });
     const stream = component.continueRun(run, req.resolution, this.#runOptions(live, {}));
     await this.#admit(live, async () => {
+      // Owned before it runs again, so no sweep sees it running under the replica that paused it.
+      if (this.#replicaId) await this.store.replicas.claim(run.run_id, this.#replicaId);
       const claimed = await this.store.runs.transition(run.run_id, "PAUSED", "RUNNING");
       if (!claimed) throw notPaused(run.run_id, (await this.store.runs.get(run.run_id))?.status);
     });
@@ -289,7 +291,7 @@ export class RunManager {
       metadata: req.metadata,
       dependencies: req.dependencies,
       signal: live.signal,
-      store: this.store,
+      store: this.#ownedStore,
       logger: this.#logger,
     };
   }
@@ -330,16 +332,12 @@ export class RunManager {
 
   #emit(live: LiveRun, ev: RunEvent): void {
     const pushed = live.push(ev);
-    // The component stored the run before its first event: from now on it is this replica's.
-    if (pushed.event_index === live.firstIndex && this.#replicaId && !live.background) this.#own(live.runId);
     this.#log?.add(live.runId, pushed);
     this.bus.publishEvents?.(live.runId, [pushed]);
   }
 
-  #own(runId: string): void {
-    this.store.replicas.own(runId, this.#replicaId!).catch((err: unknown) => {
-      this.#logger?.warn({ err, run_id: runId }, "could not record which replica runs a run");
-    });
+  #seed(live: LiveRun) {
+    return { ...seedOf(live), ...(this.#replicaId ? { replica_id: this.#replicaId } : {}) };
   }
 
   /** A run cancelled while it waited for its turn: it is stored CANCELLED; the component is never called. */
@@ -351,7 +349,7 @@ export class RunManager {
     delete run.paused_state;
     try {
       if (stored) await this.store.runs.save(run);
-      else await this.store.runs.begin(run, seedOf(live));
+      else await this.store.runs.begin(run, this.#seed(live));
     } catch (err) {
       this.#logger?.error({ err, run_id: live.runId }, "could not store a run cancelled before it started");
     }

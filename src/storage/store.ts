@@ -61,6 +61,8 @@ export interface SessionSeed {
   session_type: ComponentKind;
   component_id: string;
   user_id: string | null;
+  /** The replica that runs it (several replicas), recorded in the same write. */
+  replica_id?: string | null;
 }
 
 export interface RunListQuery {

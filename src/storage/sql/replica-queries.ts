@@ -1,8 +1,13 @@
+import type { Kysely } from "kysely";
 import type { ReplicaStore } from "../replica-store.js";
+import type { Database } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
 export class SqlReplicaStore implements ReplicaStore {
-  constructor(private readonly writes: WriteBatcher) {}
+  constructor(
+    private readonly db: () => Kysely<Database>,
+    private readonly writes: WriteBatcher,
+  ) {}
 
   async heartbeat(replicaId: string, nowMs: number): Promise<void> {
     await this.writes.run((trx) =>
@@ -11,12 +16,6 @@ export class SqlReplicaStore implements ReplicaStore {
         .values({ replica_id: replicaId, heartbeat_at: nowMs, started_at: nowMs })
         .onConflict((oc) => oc.column("replica_id").doUpdateSet({ heartbeat_at: nowMs }))
         .execute(),
-    );
-  }
-
-  async own(runId: string, replicaId: string): Promise<void> {
-    await this.writes.run((trx) =>
-      trx.updateTable("runs").set({ replica_id: replicaId }).where("run_id", "=", runId).execute(),
     );
   }
 
@@ -40,6 +39,36 @@ export class SqlReplicaStore implements ReplicaStore {
       await trx.deleteFrom("replicas").where("replica_id", "in", dead).execute();
       return ended.map((r) => r.run_id);
     });
+  }
+
+  async claim(runId: string, replicaId: string): Promise<void> {
+    await this.writes.run((trx) =>
+      trx.updateTable("runs").set({ replica_id: replicaId }).where("run_id", "=", runId).execute(),
+    );
+  }
+
+  async unfinished(replicaId: string): Promise<string[]> {
+    const rows = await this.db()
+      .selectFrom("runs")
+      .select("run_id")
+      .where("replica_id", "=", replicaId)
+      .where("status", "in", ["RUNNING", "PENDING"])
+      .execute();
+    return rows.map((r) => r.run_id);
+  }
+
+  async fail(runIds: string[], reason: string, nowMs: number): Promise<string[]> {
+    if (!runIds.length) return [];
+    const rows = await this.writes.run((trx) =>
+      trx
+        .updateTable("runs")
+        .set({ status: "ERROR", error: reason, updated_at: nowMs })
+        .where("run_id", "in", runIds)
+        .where("status", "in", ["RUNNING", "PENDING"])
+        .returning("run_id")
+        .execute(),
+    );
+    return rows.map((r) => r.run_id);
   }
 
   async leave(replicaId: string): Promise<void> {

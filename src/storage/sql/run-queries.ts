@@ -79,12 +79,23 @@ export class SqlRunStore implements RunStore {
         .select("run_id")
         .where("run_id", "=", run.run_id)
         .executeTakeFirst();
+      const owner = seed.replica_id ? { replica_id: seed.replica_id } : {};
       if (existing) {
-        await trx.updateTable("runs").set(columns(run)).where("run_id", "=", run.run_id).execute();
+        await trx
+          .updateTable("runs")
+          .set({ ...columns(run), ...owner })
+          .where("run_id", "=", run.run_id)
+          .execute();
       } else {
         await trx
           .insertInto("runs")
-          .values({ run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) })
+          .values({
+            run_id: run.run_id,
+            session_id: run.session_id,
+            created_at: now,
+            ...columns(run),
+            ...owner,
+          })
           .execute();
         if (!run.parent_run_id) {
           await trx

@@ -40,7 +40,7 @@ export class SqlStore implements Store {
     this.idempotency = new SqlIdempotencyStore(db, writes);
     this.knowledge = new SqlKnowledgeStore(db, writes, parts);
     this.memories = new SqlMemoryStore(db, writes);
-    this.replicas = new SqlReplicaStore(writes);
+    this.replicas = new SqlReplicaStore(db, writes);
   }
 
   get dialect() {
