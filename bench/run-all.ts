@@ -8,6 +8,7 @@ import { measureRuns } from "./http-runs.js";
 import { measureKnowledge } from "./knowledge.js";
 import { measureStartup } from "./import-and-start.js";
 import { measureFraming } from "./sse-framing.js";
+import { measureReplicas } from "./replicas.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const rows: [string, string, string][] = [];
@@ -58,6 +59,14 @@ for (const { chunks, result } of knowledge.search) {
     `p50 ${result.vector.p50.toFixed(1)} ms, p95 ${result.vector.p95.toFixed(1)} ms`,
     "—",
   ]);
+}
+
+// Needs the machine's PostgreSQL and Redis (see bench/replicas.ts); skipped with a note without them.
+try {
+  for (const f of await measureReplicas())
+    rows.push([`non-stream runs, ${f.setup} (50 conn)`, `${Math.round(f.runsPerSecond)}/s`, "—"]);
+} catch (err) {
+  rows.push(["replicas (PostgreSQL + Redis)", `not measured: ${(err as Error).message}`, "—"]);
 }
 
 console.log("\n| benchmark | measured | budget |\n|---|---|---|");
