@@ -302,7 +302,7 @@ export class AgentOS {
   #defaultCounter(): RateLimitCounter {
     const bus = this.runs.bus;
     return bus instanceof RedisRunBus
-      ? new RedisRateLimitCounter(() => bus.redis)
+      ? new RedisRateLimitCounter(() => bus.redis, bus.prefix)
       : new MemoryRateLimitCounter();
   }
 

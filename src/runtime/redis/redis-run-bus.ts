@@ -106,6 +106,11 @@ export class RedisRunBus implements RunBus {
     this.#heartbeat.unref();
   }
 
+  /** The prefix of every key and channel of this bus. */
+  get prefix(): string {
+    return this.#o.prefix;
+  }
+
   /** The command connection (shared with the rate-limit counter). */
   get redis(): Redis {
     if (!this.#cmd) throw new UnavailableError("Redis is not connected (the bus was not started)");
