@@ -131,6 +131,31 @@ describe.skipIf(!pg || !redis)(
         expect(byLength[i].body.content.startsWith(byLength[i - 1].body.content)).toBe(true);
     });
 
+    it("reject holds across replicas: a second run on the session through B is 409 while A runs one", async () => {
+      const first = await streamRun(a.url, "rejecting");
+      await first.waitFor(2);
+      const session = first.events[0].data.session_id as string;
+      const refused = await post(b.url, "/agents/rejecting/runs", { message: "me too", session_id: session });
+      expect(refused.status).toBe(409);
+      await first.done;
+      const later = await post(b.url, "/agents/rejecting/runs", { message: "now", session_id: session });
+      expect(later.status).toBe(200);
+    });
+
+    it("interrupt holds across replicas: a run on the session through B cancels the one on A", async () => {
+      const first = await streamRun(a.url, "interrupting");
+      await first.waitFor(2);
+      const session = first.events[0].data.session_id as string;
+      const second = await streamRun(b.url, "interrupting", `&session_id=${session}`);
+      await Promise.all([first.done, second.done]);
+      expect(first.events.find((e) => e.event === "RunCancelled")?.data.reason).toMatch(/Interrupted/);
+      expect(second.events.at(-1)!.event).toBe("RunCompleted");
+      expect(second.events.some((e) => e.event === "RunCancelled")).toBe(false);
+      // The second began only after the first had ended.
+      const firstEnd = first.events.at(-1)!.data.created_at as number;
+      expect(second.events[0].data.created_at).toBeGreaterThanOrEqual(firstEnd);
+    });
+
     it("an Idempotency-Key sent to two replicas at once creates one run", async () => {
       const headers = { "idempotency-key": `k-${Date.now()}` };
       const [x, y] = await Promise.all([
