@@ -138,7 +138,12 @@ describe.skipIf(!pg || !redis)(
       const refused = await post(b.url, "/agents/rejecting/runs", { message: "me too", session_id: session });
       expect(refused.status).toBe(409);
       await first.done;
-      const later = await post(b.url, "/agents/rejecting/runs", { message: "now", session_id: session });
+      // The turn is handed back just after the terminal event is sent: allow that round trip.
+      let later = await post(b.url, "/agents/rejecting/runs", { message: "now", session_id: session });
+      for (let i = 0; i < 20 && later.status === 409; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        later = await post(b.url, "/agents/rejecting/runs", { message: "now", session_id: session });
+      }
       expect(later.status).toBe(200);
     });
 
