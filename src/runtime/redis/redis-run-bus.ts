@@ -49,6 +49,7 @@ export class RedisRunBus implements RunBus {
   #heartbeat: NodeJS.Timeout | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
+  #lastPublishWarning = 0;
 
   constructor(options: RedisRunBusOptions) {
     if (!/^rediss?:\/\//.test(options.url)) throw new TypeError("RedisRunBus needs a redis:// URL");
@@ -253,10 +254,15 @@ export class RedisRunBus implements RunBus {
         if (failed) throw failed[0];
       } catch (err) {
         // Readers elsewhere fill the gap from the event store; the run itself goes on.
-        this.#logger?.warn(
-          { err: errorMessage(err), runs: batch.size },
-          "could not publish run events to redis",
-        );
+        // While Redis is away this fails on every batch: say so once every few seconds.
+        const now = Date.now();
+        if (now - this.#lastPublishWarning > 5_000) {
+          this.#lastPublishWarning = now;
+          this.#logger?.warn(
+            { err: errorMessage(err), runs: batch.size },
+            "could not publish run events to redis",
+          );
+        }
       }
     });
     return this.#flushing;
