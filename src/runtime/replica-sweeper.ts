@@ -56,11 +56,15 @@ export class ReplicaSweeper {
     return [...ended, ...closed];
   }
 
-  /** Stops beating and, when the replica's runs are over, forgets it. */
+  /** Stops beating and, when the replica's runs are all stored as ended, forgets it. */
   async stop(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#ticking;
-    await this.options.store.replicas.leave(this.options.replicaId).catch(() => {});
+    // Runs left unfinished (the database was away at the end) keep the replica listed, so that the
+    // others end them after the grace period; otherwise it leaves now.
+    const { store, replicaId } = this.options;
+    const left = await store.replicas.unfinished(replicaId).catch(() => [""]);
+    if (!left.length) await store.replicas.leave(replicaId).catch(() => {});
   }
 }
