@@ -73,6 +73,8 @@ describe.skipIf(!pg || !redis)(
       const t0 = Date.now();
       const res = await post(b.url, `/agents/slow/runs/${runId}/cancel`, {});
       expect(res.status).toBe(200);
+      // B answers with the run's end as the replica running it stored it.
+      expect(await res.json()).toEqual({ run_id: runId, status: "CANCELLED" });
       await stream.done;
       expect(Date.now() - t0).toBeLessThan(1_500);
       expect(stream.events.at(-1)!.event).toBe("RunCompleted");

@@ -168,7 +168,10 @@ export class RunService {
       ]);
       if (ended) return { run_id: runId, status: ended };
     }
-    const now = await this.ctx.store.runs.get(runId);
+    // Another replica runs it: the request went through the bus; read its end for a moment too.
+    const now = live
+      ? await this.ctx.store.runs.get(runId)
+      : await this.outcome(runId, AbortSignal.timeout(2000));
     return { run_id: runId, status: now?.status ?? "CANCELLED" };
   }
 
