@@ -10,6 +10,7 @@ import { measureKnowledge } from "./knowledge.js";
 import { measureStartup } from "./import-and-start.js";
 import { measureFraming } from "./sse-framing.js";
 import { measureMetricsLatency, measureTracingCost, measureTracingCpu } from "./observability.js";
+import { measureReplicas } from "./replicas.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const rows: [string, string, string][] = [];
@@ -93,6 +94,13 @@ for (const m of await measureMetricsLatency())
     `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms`,
     "well under 100 ms",
   ]);
+// Needs the machine's PostgreSQL and Redis (see bench/replicas.ts); skipped with a note without them.
+try {
+  for (const f of await measureReplicas())
+    rows.push([`non-stream runs, ${f.setup} (50 conn)`, `${Math.round(f.runsPerSecond)}/s`, "—"]);
+} catch (err) {
+  rows.push(["replicas (PostgreSQL + Redis)", `not measured: ${(err as Error).message}`, "—"]);
+}
 
 console.log("\n| benchmark | measured | budget |\n|---|---|---|");
 for (const [name, value, budget] of rows) console.log(`| ${name} | ${value} | ${budget} |`);

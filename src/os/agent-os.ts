@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import type { Logger } from "pino";
@@ -9,6 +11,8 @@ import type { Knowledge } from "../knowledge/knowledge.js";
 import { KnowledgeRegistry } from "../knowledge/registry.js";
 import type { Runnable } from "../run/index.js";
 import { RetentionSweeper, RunManager } from "../runtime/index.js";
+import { RedisRateLimitCounter, RedisRunBus } from "../runtime/redis/index.js";
+import { ReplicaSweeper } from "../runtime/replica-sweeper.js";
 import type { RunBus } from "../runtime/index.js";
 import type { Store } from "../storage/index.js";
 import { PostgresDb, SqliteDb } from "../storage/index.js";
@@ -65,7 +69,10 @@ export interface AgentOSOptions {
   rateLimitCounter?: RateLimitCounter;
   /** Which proxies' X-Forwarded-For gives the client address (for per-IP limits and logs). Default AGENTOS_TRUST_PROXY (false). */
   trustProxy?: boolean | number | string[];
+  /** How live runs are shared between processes. Default: a RedisRunBus at AGENTOS_REDIS_URL if set, else this process only. */
   bus?: RunBus;
+  /** This replica's id (with a shared bus). Default AGENTOS_REPLICA_ID, else host name, pid and a random part. */
+  replicaId?: string;
   /** Keep run events for replay. Default true. */
   storeEvents?: boolean;
   /** Events of a live run kept in memory for its readers; older ones are read back from the store. Default 10,000. */
@@ -115,6 +122,8 @@ export class AgentOS {
   readonly tracing: Tracing;
   /** Prometheus series of this OS (GET /metrics/prometheus). */
   readonly prometheus: Prometheus;
+  /** With a shared bus (several replicas): this replica's heartbeat and the sweep of dead replicas' runs. */
+  readonly replicas: ReplicaSweeper | undefined;
   #options: AgentOSOptions;
   #started: Promise<{ app: FastifyInstance; routes: RouteDef[] }> | undefined;
   #closing: Promise<void> | undefined;
@@ -153,10 +162,19 @@ export class AgentOS {
       this.logger,
     );
     this.prometheus = new Prometheus(() => this.runs.size);
+    const replicaId = options.replicaId ?? this.config.replicaId ?? defaultReplicaId();
+    const bus =
+      options.bus ??
+      (this.config.redisUrl
+        ? new RedisRunBus({ url: this.config.redisUrl, replicaId, logger: this.logger })
+        : undefined);
+    // A bus that queues sessions itself is shared: runs are owned per replica, not per database.
+    const shared = !!bus?.enterSession;
     this.runs = new RunManager({
       observers: [this.tracing, this.prometheus, new RunLog(this.logger)],
       store: this.store,
-      bus: options.bus,
+      bus,
+      replicaId: shared ? replicaId : undefined,
       logger: this.logger,
       storeEvents: options.storeEvents,
       bufferSize: options.eventBufferSize,
@@ -167,6 +185,15 @@ export class AgentOS {
       traceRetentionMs: (options.traceRetentionDays ?? this.config.traceRetentionDays) * 86_400_000,
       logger: this.logger,
     });
+    this.replicas = shared
+      ? new ReplicaSweeper({
+          store: this.store,
+          replicaId,
+          graceMs: this.config.replicaGraceSeconds * 1000,
+          isLive: (runId) => !!this.runs.get(runId),
+          logger: this.logger,
+        })
+      : undefined;
     this.knowledge = new KnowledgeRegistry(
       KnowledgeRegistry.discover(options.knowledge ?? [], this.components.all()),
       this.store,
@@ -217,6 +244,7 @@ export class AgentOS {
       const started = await this.#started?.catch(() => undefined);
       await started?.app.close();
       await this.retention.stop();
+      await this.replicas?.stop();
       await this.#preloading; // stops at the next content once closing
       await this.ingestion.close(this.config.drainSeconds * 1000);
       await this.runs.close();
@@ -232,9 +260,12 @@ export class AgentOS {
 
   async #start() {
     const o = this.#options;
+    await this.runs.bus.start?.();
     await this.store.migrate();
     for (const note of (await this.store.notes?.()) ?? []) this.logger.warn(note);
-    const failed = await this.store.runs.failUnfinished("interrupted by restart");
+    // Several replicas: the others' runs go on; a dead replica's runs are ended by the sweeper.
+    if (this.replicas) await this.replicas.start();
+    const failed = this.replicas ? [] : await this.store.runs.failUnfinished("interrupted by restart");
     if (failed.length)
       this.logger.warn(
         { runs: failed.length },
@@ -276,8 +307,7 @@ export class AgentOS {
       store: this.store,
       runs: this.runs,
       auth,
-      rateLimiter:
-        rateLimit && new RateLimiter(rateLimit, o.rateLimitCounter ?? new MemoryRateLimitCounter()),
+      rateLimiter: rateLimit && new RateLimiter(rateLimit, o.rateLimitCounter ?? this.#defaultCounter()),
       logger: this.logger,
       knowledge: this.knowledge,
       ingestion: this.ingestion,
@@ -312,6 +342,14 @@ export class AgentOS {
     return built;
   }
 
+  /** Rate-limit counts are shared through Redis when the bus is Redis, else kept in this process. */
+  #defaultCounter(): RateLimitCounter {
+    const bus = this.runs.bus;
+    return bus instanceof RedisRunBus
+      ? new RedisRateLimitCounter(() => bus.redis, bus.prefix)
+      : new MemoryRateLimitCounter();
+  }
+
   /** Resolves once the knowledge bases' preload content is queued and all queued content is processed. */
   async ingestionSettled(): Promise<void> {
     await this.#preloading;
@@ -340,6 +378,10 @@ export class AgentOS {
       }
     }
   }
+}
+
+function defaultReplicaId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
 function isAuthenticator(auth: Authenticator | AuthSettings | undefined): auth is Authenticator {

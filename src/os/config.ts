@@ -12,6 +12,12 @@ export interface EnvConfig {
   dbFile: string;
   /** postgres://… : use PostgreSQL instead of the SQLite file. */
   dbUrl: string | undefined;
+  /** redis://… : coordinate live runs between replicas through Redis. */
+  redisUrl: string | undefined;
+  /** This replica's id (several replicas). Default: host name, process id and a random part. */
+  replicaId: string | undefined;
+  /** How long a silent replica's runs wait before they are marked ERROR by the others. */
+  replicaGraceSeconds: number;
   logLevel: string;
   maxFileBytes: number;
   maxRequestBytes: number;
@@ -44,6 +50,9 @@ export function readEnvConfig(env: Env): EnvConfig {
     host: env.HOST || "localhost",
     dbFile: env.AGENTOS_DB_FILE || "agentos.db",
     dbUrl: dbUrl(env.AGENTOS_DB_URL),
+    redisUrl: redisUrl(env.AGENTOS_REDIS_URL),
+    replicaId: env.AGENTOS_REPLICA_ID || undefined,
+    replicaGraceSeconds: int(env, "AGENTOS_REPLICA_GRACE_SECONDS", 30, 1, 3600),
     logLevel: env.LOG_LEVEL || "info",
     maxFileBytes: int(env, "AGENTOS_MAX_FILE_BYTES", 10 * 1024 * 1024, 1),
     maxRequestBytes: int(env, "AGENTOS_MAX_REQUEST_BYTES", 50 * 1024 * 1024, 1),
@@ -70,6 +79,13 @@ function dbUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!/^postgres(ql)?:\/\//.test(raw))
     throw new Error(`AGENTOS_DB_URL must be a postgres:// URL, got '${raw.replace(/\/\/[^@]*@/, "//…@")}'`);
+  return raw;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\//.test(raw))
+    throw new Error(`AGENTOS_REDIS_URL must be a redis:// URL, got '${raw.replace(/\/\/[^@]*@/, "//…@")}'`);
   return raw;
 }
 

@@ -8,3 +8,7 @@ export type { RunBus } from "./run-bus.js";
 export { RetentionSweeper } from "./retention-sweeper.js";
 export type { RetentionOptions } from "./retention-sweeper.js";
 export type { ObservedRun, RunObserver, RunWatch } from "./run-observer.js";
+export { ReplicaSweeper } from "./replica-sweeper.js";
+export type { ReplicaSweeperOptions } from "./replica-sweeper.js";
+export { RedisRunBus, RedisRateLimitCounter } from "./redis/index.js";
+export type { RedisRunBusOptions } from "./redis/index.js";

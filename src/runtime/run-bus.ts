@@ -2,7 +2,13 @@
  * What live runs share between processes. The in-process bus is the default; a Redis bus
  * carries the same calls between replicas, so callers cannot tell which one they have.
  */
+import type { RunEvent } from "../run/index.js";
+
 export interface RunBus {
+  /** Connects, when the bus reaches other processes (called by AgentOS at start, never at construction). */
+  start?(): Promise<void>;
+  /** Throws when the bus's service cannot be reached (for /health). */
+  ping?(): Promise<void>;
   /** Asks whichever process runs `runId` to cancel it. */
   publishCancel(runId: string, reason: string): Promise<void>;
   /** Subscribes to cancel requests; returns the unsubscribe function. */
@@ -15,6 +21,17 @@ export interface RunBus {
   acquireSession(sessionId: string, runId: string, signal: AbortSignal): Promise<() => void>;
   /** Runs that hold or wait for the session's turn, oldest first (the session policies consult it). */
   sessionRuns(sessionId: string): Promise<string[]>;
+  /**
+   * A shared bus: puts the run in the session's line at once, in one atomic step with the check;
+   * `exclusive` (the reject policy) enters only an empty line and returns false otherwise.
+   */
+  enterSession?(sessionId: string, runId: string, exclusive: boolean): Promise<boolean>;
+  /** Takes a run out of the session's line (it was refused before it started). */
+  leaveSession?(sessionId: string, runId: string): Promise<void>;
+  /** A shared bus: makes a live run's events readable by other processes. */
+  publishEvents?(runId: string, events: RunEvent[]): void;
+  /** A shared bus: events of `runId` after `afterIndex` published by any process, waiting briefly for some. */
+  follow?(runId: string, afterIndex: number, signal?: AbortSignal): Promise<RunEvent[]>;
   close(): Promise<void>;
 }
 

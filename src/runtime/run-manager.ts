@@ -16,6 +16,7 @@ import { CancelIntents } from "./cancel-intents.js";
 import { EventLog } from "./event-log.js";
 import { LiveRun } from "./live-run.js";
 import type { RunBus } from "./run-bus.js";
+import { ownedStore } from "./owned-store.js";
 import { LocalRunBus } from "./run-bus.js";
 import type { RunObserver, RunWatch } from "./run-observer.js";
 
@@ -56,6 +57,8 @@ export interface RunManagerOptions {
   storeEvents?: boolean;
   /** Told of every run and its events (tracing, metrics). */
   observers?: RunObserver[];
+  /** With several replicas: this one's id, recorded on the runs it runs (see ReplicaSweeper). */
+  replicaId?: string;
 }
 
 /**
@@ -76,6 +79,8 @@ export class RunManager {
   #accepting = true;
   #observers: RunObserver[];
   #watches = new WeakMap<LiveRun, RunWatch[]>();
+  #replicaId: string | undefined;
+  #ownedStore: Store;
 
   constructor(options: RunManagerOptions) {
     this.store = options.store;
@@ -83,6 +88,8 @@ export class RunManager {
     this.#logger = options.logger;
     this.#observers = options.observers ?? [];
     this.#bufferSize = options.bufferSize ?? 10_000;
+    this.#replicaId = options.replicaId;
+    this.#ownedStore = this.#replicaId ? ownedStore(this.store, this.#replicaId) : this.store;
     this.#maxBacklog = Math.max(this.#bufferSize, 5_000);
     this.#log =
       options.storeEvents === false
@@ -135,7 +142,7 @@ export class RunManager {
       persisted: !!this.#log,
     });
     await this.#admit(live, async () => {
-      if (live.background) await this.store.runs.begin(live.snapshot(), seedOf(live));
+      if (live.background) await this.store.runs.begin(live.snapshot(), this.#seed(live));
     });
     const options = this.#runOptions(live, req);
     void this.#execute(live, () => req.component.run(req.input, options), req, false);
@@ -174,6 +181,8 @@ export class RunManager {
     });
     const stream = component.continueRun(run, req.resolution, this.#runOptions(live, {}));
     await this.#admit(live, async () => {
+      // Owned before it runs again, so no sweep sees it running under the replica that paused it.
+      if (this.#replicaId) await this.store.replicas.claim(run.run_id, this.#replicaId);
       const claimed = await this.store.runs.transition(run.run_id, "PAUSED", "RUNNING");
       if (!claimed) throw notPaused(run.run_id, (await this.store.runs.get(run.run_id))?.status);
     });
@@ -248,8 +257,14 @@ export class RunManager {
     const local = this.forSession(live.sessionId).filter((r) => !r.ended);
     if (local.length && policy === "reject") throw busy(live.sessionId);
     this.#register(live);
+    let entered = false;
     try {
-      if (policy !== "queue") {
+      if (this.bus.enterSession) {
+        // A shared bus: the check against other replicas and joining the line are one step in the bus.
+        if (policy === "interrupt") await this.#interruptElsewhere(live, local);
+        entered = await this.bus.enterSession(live.sessionId, live.runId, policy === "reject");
+        if (!entered) throw busy(live.sessionId);
+      } else if (policy !== "queue") {
         // Runs of the session in other processes (a shared bus), besides the ones known here.
         const known = new Set([live.runId, ...local.map((r) => r.runId)]);
         const elsewhere = (await this.bus.sessionRuns(live.sessionId)).filter((id) => !known.has(id));
@@ -263,10 +278,20 @@ export class RunManager {
       await prepare();
     } catch (err) {
       this.#unregister(live);
+      if (entered) await this.bus.leaveSession?.(live.sessionId, live.runId).catch(() => {});
       throw err;
     }
     const intent = this.#intents.take(live.runId);
     if (intent !== undefined) live.cancel(intent);
+  }
+
+  /** The interrupt policy: cancels the session's runs here and, through the bus, in other processes. */
+  async #interruptElsewhere(live: LiveRun, local: LiveRun[]): Promise<void> {
+    const reason = "Interrupted by a newer run on the same session";
+    for (const r of local) r.cancel(reason);
+    const known = new Set([live.runId, ...local.map((r) => r.runId)]);
+    const elsewhere = (await this.bus.sessionRuns(live.sessionId)).filter((id) => !known.has(id));
+    await Promise.all(elsewhere.map((id) => this.bus.publishCancel(id, reason)));
   }
 
   #runOptions(live: LiveRun, req: Partial<RunRequest>): RunOptions {
@@ -278,7 +303,7 @@ export class RunManager {
       metadata: req.metadata,
       dependencies: req.dependencies,
       signal: live.signal,
-      store: this.store,
+      store: this.#ownedStore,
       // What a run logs carries its ids.
       logger: this.#logger?.child({ run_id: live.runId, session_id: live.sessionId, user_id: live.userId }),
     };
@@ -328,6 +353,7 @@ export class RunManager {
   #emit(live: LiveRun, ev: RunEvent): void {
     const pushed = live.push(ev);
     this.#log?.add(live.runId, pushed);
+    this.bus.publishEvents?.(live.runId, [pushed]);
     const watches = this.#watches.get(live);
     if (watches) for (const w of watches) w.event(pushed);
   }
@@ -366,6 +392,10 @@ export class RunManager {
     }
   }
 
+  #seed(live: LiveRun) {
+    return { ...seedOf(live), ...(this.#replicaId ? { replica_id: this.#replicaId } : {}) };
+  }
+
   /** A run cancelled while it waited for its turn: it is stored CANCELLED; the component is never called. */
   async #cancelBeforeStart(live: LiveRun): Promise<void> {
     const reason = cancelReason(live.signal);
@@ -375,7 +405,7 @@ export class RunManager {
     delete run.paused_state;
     try {
       if (stored) await this.store.runs.save(run);
-      else await this.store.runs.begin(run, seedOf(live));
+      else await this.store.runs.begin(run, this.#seed(live));
     } catch (err) {
       this.#logger?.error({ err, run_id: live.runId }, "could not store a run cancelled before it started");
     }

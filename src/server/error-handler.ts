@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isUnreachable } from "./http/unreachable.js";
 import { AgentOSError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import { agnoErrorBody } from "./agno/errors.js";
 
@@ -40,6 +41,12 @@ export function toHttpError(
     return { status: 401, body: { detail: err.message }, headers: { "www-authenticate": "Bearer" } };
   }
   if (err instanceof AgentOSError) return { status: err.status, body: { detail: err.message } };
+  if (isUnreachable(err))
+    return {
+      status: 503,
+      body: { detail: "The database cannot be reached; try again later" },
+      headers: { "retry-after": "5" },
+    };
   const fe = err as Partial<FastifyError> & { type?: string };
   if (fe.code && CLIENT_ERRORS[fe.code]) {
     const [status, detail] = CLIENT_ERRORS[fe.code];

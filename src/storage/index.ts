@@ -46,6 +46,7 @@ export type {
   DailyMetrics,
   Percentiles,
 } from "./metrics-store.js";
+export type { ReplicaStore } from "./replica-store.js";
 // The SQL implementation is loaded lazily (Kysely is slow to import): import it from "./sql/index.js" where needed.
 export type { SqlStore } from "./sql/sql-store.js";
 export type { DialectParts } from "./sql/dialect.js";

@@ -1,6 +1,7 @@
 import type { KnowledgeStore } from "./knowledge-store.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { MetricsStore } from "./metrics-store.js";
+import type { ReplicaStore } from "./replica-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "./store.js";
 import type { TraceStore } from "./trace-store.js";
 
@@ -17,6 +18,7 @@ export class LazyStore implements Store {
   readonly memories: MemoryStore;
   readonly traces: TraceStore;
   readonly metrics: MetricsStore;
+  readonly replicas: ReplicaStore;
   #loading: Promise<Store> | undefined;
   #loaded: Store | undefined;
 
@@ -33,6 +35,7 @@ export class LazyStore implements Store {
     this.memories = forward(() => this.impl().then((s) => s.memories));
     this.traces = forward(() => this.impl().then((s) => s.traces));
     this.metrics = forward(() => this.impl().then((s) => s.metrics));
+    this.replicas = forward(() => this.impl().then((s) => s.replicas));
   }
 
   /** The loaded implementation. */

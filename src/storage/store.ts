@@ -1,5 +1,6 @@
 import type { ComponentKind, RunEvent, RunOutput, RunStatus } from "../run/index.js";
 import type { KnowledgeStore } from "./knowledge-store.js";
+import type { ReplicaStore } from "./replica-store.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { MetricsStore } from "./metrics-store.js";
 import type { TraceStore } from "./trace-store.js";
@@ -78,6 +79,8 @@ export interface SessionSeed {
   session_type: ComponentKind;
   component_id: string;
   user_id: string | null;
+  /** The replica that runs it (several replicas), recorded in the same write. */
+  replica_id?: string | null;
 }
 
 export interface RunListQuery {
@@ -204,4 +207,5 @@ export interface Store {
   readonly memories: MemoryStore;
   readonly traces: TraceStore;
   readonly metrics: MetricsStore;
+  readonly replicas: ReplicaStore;
 }

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SqliteDb } from "../../src/storage/index.js";
 import type { SqlStore } from "../../src/storage/sql/index.js";
 import { tempSqlite } from "../helpers/temp-store.js";
+import { migrationContract } from "./migration-contract.js";
 import { storeContract } from "./store-contract.js";
 
 storeContract("SQLite file", async () => {
@@ -32,4 +36,16 @@ describe("SqliteDb", () => {
       await t.cleanup();
     }
   });
+});
+
+migrationContract("SQLite file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-migrate-"));
+  const store = new SqliteDb({ file: join(dir, "agentos.db") });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });

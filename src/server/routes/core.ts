@@ -50,7 +50,7 @@ export function coreRoutes(ctx: ServerContext, app: () => FastifyInstance): Rout
     defineRoute({
       method: "GET",
       path: "/health",
-      summary: "Whether the OS can serve: 200 healthy, 503 when its database cannot be reached",
+      summary: "Whether the OS can serve: 200 healthy, 503 when its database (or Redis) cannot be reached",
       tags: ["Core"],
       scope: "public",
       rateLimited: false,
@@ -61,11 +61,17 @@ export function coreRoutes(ctx: ServerContext, app: () => FastifyInstance): Rout
       handler: async ({ reply }) => {
         try {
           await ctx.store.ping();
-          return { status: "healthy" };
         } catch (err) {
           reply.code(503);
           return { status: "unhealthy", detail: `database unreachable: ${(err as Error).message}` };
         }
+        try {
+          await ctx.runs.bus.ping?.();
+        } catch (err) {
+          reply.code(503);
+          return { status: "unhealthy", detail: (err as Error).message };
+        }
+        return { status: "healthy" };
       },
     }),
     defineRoute({

@@ -1,6 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
 import type { ComponentKind, RunEvent, RunOutput, RunStatus, Runnable } from "../../run/index.js";
-import { componentIdOf, endsStream, isFinished, terminalEventsFor } from "../../run/index.js";
+import {
+  componentIdOf,
+  endsStream,
+  isFinished,
+  isTerminalEvent,
+  terminalEventsFor,
+} from "../../run/index.js";
 import type { LiveRun } from "../../runtime/index.js";
 import type { Principal } from "../auth/index.js";
 import { actingUserId, canSeeUserData, visibleRecord } from "../auth/index.js";
@@ -169,7 +175,10 @@ export class RunService {
       ]);
       if (ended) return { run_id: runId, status: ended };
     }
-    const now = await this.ctx.store.runs.get(runId);
+    // Another replica runs it: the request went through the bus; read its end for a moment too.
+    const now = live
+      ? await this.ctx.store.runs.get(runId)
+      : await this.outcome(runId, AbortSignal.timeout(2000));
     return { run_id: runId, status: now?.status ?? "CANCELLED" };
   }
 
@@ -211,7 +220,16 @@ export class RunService {
         return;
       }
       if (signal?.aborted) return;
-      await delay(POLL_MS);
+      // Another replica runs it: follow its events through the bus as they come; only the next
+      // index is taken, so whatever the bus missed (it restarted) is read from the store instead.
+      const tail = await this.#follow(run.run_id, last, signal);
+      if (tail.length) {
+        yield tail;
+        lastEvent = tail[tail.length - 1];
+        last = lastEvent.event_index;
+        if (isTerminalEvent(lastEvent, run.run_id)) return;
+        continue;
+      }
       status = (await this.ctx.store.runs.get(run.run_id))?.status ?? "ERROR";
     }
     // A crash (or retention) left no terminal event: close the stream by the run's status, and store
@@ -223,6 +241,33 @@ export class RunService {
       });
     }
     yield terminal;
+  }
+
+  /** The events right after `after` that the bus has, in order and without a gap; else waits one poll. */
+  async #follow(runId: string, after: number, signal?: AbortSignal): Promise<RunEvent[]> {
+    const follow = this.ctx.runs.bus.follow;
+    if (!follow) {
+      await delay(POLL_MS);
+      return [];
+    }
+    try {
+      const got = await follow.call(this.ctx.runs.bus, runId, after, signal);
+      const out: RunEvent[] = [];
+      for (const ev of got) {
+        if (ev.event_index !== after + 1 + out.length) break;
+        out.push(ev);
+      }
+      // A gap: the bus lost events (a restart); the store has them once their replica flushed.
+      if (!out.length && got.length) await delay(POLL_MS);
+      return out;
+    } catch (err) {
+      this.ctx.logger.warn(
+        { err, run_id: runId },
+        "could not follow a run through the bus; reading the store",
+      );
+      await delay(POLL_MS);
+      return [];
+    }
   }
 
   /** The stored event with this index (the last one a reattaching client has), if any. */

@@ -44,6 +44,9 @@ class PostgresParts implements DialectParts {
     });
     // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
     pool.on("error", () => {});
+    // A checked-out client whose server goes away emits "error" too (the query in flight rejects
+    // on its own): without a listener that would end the process.
+    pool.on("connect", (client) => client.on("error", () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 

@@ -307,6 +307,20 @@ export const MIGRATIONS: Migration[] = [
       await createRollups(db);
     },
   },
+  {
+    version: 30,
+    name: "run ownership by replica",
+    async up(db) {
+      await db.schema.alterTable("runs").addColumn("replica_id", "text").execute();
+      await db.schema.createIndex("runs_replica_idx").on("runs").column("replica_id").execute();
+      await db.schema
+        .createTable("replicas")
+        .addColumn("replica_id", "text", (c) => c.primaryKey())
+        .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction. */

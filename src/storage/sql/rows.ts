@@ -32,7 +32,7 @@ export function toRun(row: Pick<Selectable<RunsTable>, "data" | "status" | "erro
   return run;
 }
 
-export function toRunSummary(row: Omit<Selectable<RunsTable>, "data">): RunSummary {
+export function toRunSummary(row: Omit<Selectable<RunsTable>, "data" | "replica_id">): RunSummary {
   return {
     run_id: row.run_id,
     session_id: row.session_id,

@@ -5,7 +5,7 @@ import type { RunOutput, RunStatus } from "../../run/index.js";
 import type { RunListQuery, RunStore, RunSummary, SessionRecord, SessionSeed } from "../store.js";
 import { toJson } from "./dialect.js";
 import { toRun, toRunSummary, toSession } from "./rows.js";
-import { FACT_COLUMNS, rollUp } from "./run-rollups.js";
+import { FACT_COLUMNS, failUnfinishedRuns, rollUp } from "./run-rollups.js";
 import type { RunFacts } from "./run-rollups.js";
 import type { Database, RunsTable } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
@@ -77,11 +77,15 @@ export class SqlRunStore implements RunStore {
         }
       }
       const existing = await factsOf(trx, run.run_id);
+      const owner = seed.replica_id ? { replica_id: seed.replica_id } : {};
       if (existing) {
-        await update(trx, run, existing);
+        await update(trx, run, existing, owner);
       } else {
         const row = { run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) };
-        await trx.insertInto("runs").values(row).execute();
+        await trx
+          .insertInto("runs")
+          .values({ ...row, ...owner })
+          .execute();
         await rollUp(trx, undefined, row);
         if (!run.parent_run_id) {
           await trx
@@ -193,23 +197,8 @@ export class SqlRunStore implements RunStore {
     return rows.map(toRun).reverse();
   }
 
-  async failUnfinished(reason: string): Promise<string[]> {
-    const rows = await this.writes.run(async (trx) => {
-      const unfinished = await trx
-        .selectFrom("runs")
-        .select(["run_id", ...FACT_COLUMNS])
-        .where("status", "in", ["RUNNING", "PENDING"])
-        .execute();
-      if (!unfinished.length) return [];
-      await trx
-        .updateTable("runs")
-        .set({ status: "ERROR", error: reason, updated_at: Date.now() })
-        .where("status", "in", ["RUNNING", "PENDING"])
-        .execute();
-      for (const r of unfinished) await rollUp(trx, r, { ...r, status: "ERROR" });
-      return unfinished;
-    });
-    return rows.map((r) => r.run_id);
+  failUnfinished(reason: string): Promise<string[]> {
+    return this.writes.run((trx) => failUnfinishedRuns(trx, {}, reason, Date.now()));
   }
 
   async transition(runId: string, from: RunStatus, to: RunStatus): Promise<boolean> {
@@ -235,9 +224,18 @@ function factsOf(trx: Transaction<Database>, runId: string): Promise<RunFacts | 
 }
 
 /** Writes the run's columns over a stored row and rolls the change up. */
-async function update(trx: Transaction<Database>, run: RunOutput, before: RunFacts): Promise<void> {
+async function update(
+  trx: Transaction<Database>,
+  run: RunOutput,
+  before: RunFacts,
+  owner: { replica_id?: string } = {},
+): Promise<void> {
   const cols = columns(run);
-  await trx.updateTable("runs").set(cols).where("run_id", "=", run.run_id).execute();
+  await trx
+    .updateTable("runs")
+    .set({ ...cols, ...owner })
+    .where("run_id", "=", run.run_id)
+    .execute();
   // created_at, the component and the parent never change: the roll-up key stays the same.
   await rollUp(trx, before, { ...before, ...cols, created_at: before.created_at });
 }

@@ -161,3 +161,44 @@ export async function fillRollups(db: Kysely<any>): Promise<void> {
     db,
   );
 }
+
+/**
+ * Ends unfinished runs as ERROR (all of them, or those with these ids or of these replicas) in
+ * the caller's transaction, with their roll-ups; a run that ended meanwhile is left as it is.
+ */
+export async function failUnfinishedRuns(
+  trx: Transaction<Database>,
+  only: { runIds?: string[]; replicaIds?: string[] },
+  reason: string,
+  nowMs: number,
+): Promise<string[]> {
+  let q = trx
+    .selectFrom("runs")
+    .select(["run_id", ...FACT_COLUMNS])
+    .where("status", "in", ["RUNNING", "PENDING"]);
+  if (only.runIds) q = q.where("run_id", "in", only.runIds);
+  if (only.replicaIds) q = q.where("replica_id", "in", only.replicaIds);
+  const rows = await q.execute();
+  const facts = new Map(rows.map((r) => [r.run_id, r]));
+  const failed: string[] = [];
+  // In slices: a statement's parameters are limited (SQLite 32,766, PostgreSQL 65,535).
+  for (let i = 0; i < rows.length; i += 500) {
+    const ended = await trx
+      .updateTable("runs")
+      .set({ status: "ERROR", error: reason, updated_at: nowMs })
+      .where(
+        "run_id",
+        "in",
+        rows.slice(i, i + 500).map((r) => r.run_id),
+      )
+      .where("status", "in", ["RUNNING", "PENDING"])
+      .returning("run_id")
+      .execute();
+    for (const { run_id } of ended) {
+      const before = facts.get(run_id)!;
+      await rollUp(trx, before, { ...before, status: "ERROR" });
+      failed.push(run_id);
+    }
+  }
+  return failed;
+}

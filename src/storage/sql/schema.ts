@@ -39,6 +39,15 @@ export interface RunsTable {
   ttft_ms: number | null;
   created_at: number;
   updated_at: number;
+  /** The replica running it (several replicas); its runs are marked ERROR once it stops beating. */
+  replica_id?: string | null;
+}
+
+/** Replicas alive: each beats every few seconds; one silent past the grace period is dead. */
+export interface ReplicasTable {
+  replica_id: string;
+  heartbeat_at: number;
+  started_at: number;
 }
 
 /** Consecutive events of one run, first_index..last_index, as a JSON array. */
@@ -196,4 +205,5 @@ export interface Database {
   spans: SpansTable;
   run_rollups: RunRollupsTable;
   run_rollup_users: RunRollupUsersTable;
+  replicas: ReplicasTable;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { KnowledgeStore } from "../knowledge-store.js";
 import type { MemoryStore } from "../memory-store.js";
 import type { MetricsStore } from "../metrics-store.js";
+import type { ReplicaStore } from "../replica-store.js";
 import type { IdempotencyStore, RunEventStore, RunStore, SessionStore, Store } from "../store.js";
 import type { TraceStore } from "../trace-store.js";
 import type { DialectParts } from "./dialect.js";
@@ -12,6 +13,7 @@ import { SqlKnowledgeStore } from "./knowledge-queries.js";
 import { SqlMemoryStore } from "./memory-queries.js";
 import { SqlMetricsStore } from "./metrics-queries.js";
 import { runMigrations } from "./migrations.js";
+import { SqlReplicaStore } from "./replica-queries.js";
 import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
 import { SqlSessionStore } from "./session-queries.js";
@@ -30,6 +32,7 @@ export class SqlStore implements Store {
   readonly memories: MemoryStore;
   readonly traces: TraceStore;
   readonly metrics: MetricsStore;
+  readonly replicas: ReplicaStore;
 
   constructor(
     readonly id: string,
@@ -45,6 +48,7 @@ export class SqlStore implements Store {
     this.memories = new SqlMemoryStore(db, writes);
     this.traces = new SqlTraceStore(db, writes);
     this.metrics = new SqlMetricsStore(db);
+    this.replicas = new SqlReplicaStore(db, writes);
   }
 
   get dialect() {
