@@ -2,7 +2,16 @@ import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
 import { newId } from "../ids.js";
 import type { Message, RunEvent, RunInput, RunOptions, RunOutput } from "../run/index.js";
-import { EventFactory, cancelReason, emptyMetrics, nowSeconds } from "../run/index.js";
+import {
+  EventFactory,
+  beginRun,
+  cancelReason,
+  finishRun,
+  newRunRecord,
+  nowSeconds,
+  storeFailedRun,
+  userMessageOf,
+} from "../run/index.js";
 import type { Store } from "../storage/index.js";
 import type { ToolContext } from "../tool/index.js";
 import type { Agent } from "./agent.js";
@@ -89,52 +98,25 @@ export async function* runAgent(
     workflow: options.parent?.workflow,
     nestedDepth: options.parent?.nestedDepth,
   });
-  const now = nowSeconds();
-  const userMessage: Message = {
-    role: "user",
-    content: typeof input.message === "string" ? input.message : JSON.stringify(input.message),
-    ...(input.media?.length ? { media: input.media } : {}),
-    created_at: now,
-  };
-  const run: RunOutput = {
-    run_id: runId,
-    session_id: sessionId,
-    user_id: options.userId ?? null,
-    parent_run_id: options.parent?.runId ?? null,
-    component_kind: "agent",
-    agent_id: agent.id,
-    agent_name: agent.name,
-    status: "RUNNING",
-    input: { input_content: input.message, ...(input.media?.length ? { media: input.media } : {}) },
-    content: "",
-    content_type: "str",
-    messages: [userMessage],
-    tools: [],
-    metrics: emptyMetrics(),
-    model: modelName.id,
-    model_provider: modelName.provider,
-    session_state: null,
-    metadata: options.metadata ?? o.metadata ?? null,
-    error: null,
-    created_at: now,
-    updated_at: now,
-  };
-
-  const session = store
-    ? await store.runs.begin(run, {
-        session_id: sessionId,
-        session_type: "agent",
-        component_id: agent.id,
-        user_id: run.user_id,
-      })
-    : undefined;
-  if (run.user_id === null && session?.user_id) run.user_id = session.user_id;
-  const sessionState: Record<string, unknown> = {
-    ...o.sessionState,
-    ...session?.session_state,
-    ...options.sessionState,
-  };
-  run.session_state = sessionState;
+  const run = newRunRecord({
+    kind: "agent",
+    id: agent.id,
+    name: agent.name,
+    runId,
+    sessionId,
+    input,
+    options,
+    model: modelName,
+    metadata: o.metadata,
+  });
+  const userMessage = userMessageOf(input);
+  run.messages.push(userMessage);
+  const sessionState = await beginRun(
+    store,
+    run,
+    { kind: "agent", id: agent.id },
+    { defaults: o.sessionState, requested: options.sessionState },
+  );
   const state: AgentRunState = {
     agent,
     run,
@@ -256,7 +238,7 @@ export async function* endAgentRun(
       cancelled ? cancelReason(signal) : errorMessage(err),
       state.startedAt,
     );
-    await persistEnd(store, run, newMessages(state), state.logger);
+    await storeFailedRun(store, run, newMessages(state), state.logger);
     if (cancelled) {
       yield events.make("RunCancelled", { reason: run.error! });
       yield events.make("RunCompleted", {
@@ -282,27 +264,4 @@ function countMessages(run: RunOutput): number {
 /** The run's messages the session has not counted yet. */
 function newMessages(state: AgentRunState): number {
   return countMessages(state.run) - state.counted;
-}
-
-function finishRun(
-  run: RunOutput,
-  status: RunOutput["status"],
-  error: string | null,
-  startedAt: number,
-): void {
-  run.status = status;
-  run.error = error;
-  run.metrics.time = (performance.now() - startedAt) / 1000;
-  run.updated_at = nowSeconds();
-  if (status !== "PAUSED") delete run.paused_state;
-}
-
-/** Stores a run that ended badly (its session state is left as it was); a failing db is logged, never allowed to hide the terminal event. */
-async function persistEnd(store: Store | undefined, run: RunOutput, messagesAdded: number, logger?: Logger) {
-  if (!store) return;
-  try {
-    await store.runs.finish(run, { messages_added: messagesAdded });
-  } catch (err) {
-    logger?.error({ err, run_id: run.run_id }, "could not store the end of a run");
-  }
 }

@@ -49,6 +49,30 @@ export function newRunRecord(init: {
   };
 }
 
+/**
+ * Stores a run's start with its session (when there is a store) and gives the run its session
+ * state: the component's defaults, then what the session holds, then what the request sets.
+ */
+export async function beginRun(
+  store: Store | undefined,
+  run: RunOutput,
+  component: { kind: ComponentKind; id: string },
+  state: { defaults?: Record<string, unknown>; requested?: Record<string, unknown> },
+): Promise<Record<string, unknown>> {
+  const session = store
+    ? await store.runs.begin(run, {
+        session_id: run.session_id,
+        session_type: component.kind,
+        component_id: component.id,
+        user_id: run.user_id,
+      })
+    : undefined;
+  if (run.user_id === null && session?.user_id) run.user_id = session.user_id;
+  const sessionState = { ...state.defaults, ...session?.session_state, ...state.requested };
+  run.session_state = sessionState;
+  return sessionState;
+}
+
 /** The user message of a run: its text, or its JSON for structured input. */
 export function userMessageOf(input: RunInput): Message {
   return {
@@ -70,6 +94,7 @@ export function finishRun(
   run.error = error;
   run.metrics.time = (performance.now() - startedAt) / 1000;
   run.updated_at = nowSeconds();
+  if (status !== "PAUSED") delete run.paused_state;
 }
 
 /** Stores a run that ended badly (its session state is left as it was); a failing db is logged, never allowed to hide the terminal event. */

@@ -12,6 +12,7 @@ import {
   cancelReason,
   checkNestedStores,
   contentTypeOf,
+  beginRun,
   finishRun,
   inStreamOrder,
   newRunRecord,
@@ -94,21 +95,12 @@ export async function* runTeam(
   });
   const userMessage = userMessageOf(input);
   run.messages.push(userMessage);
-  const session = store
-    ? await store.runs.begin(run, {
-        session_id: sessionId,
-        session_type: "team",
-        component_id: team.id,
-        user_id: run.user_id,
-      })
-    : undefined;
-  if (run.user_id === null && session?.user_id) run.user_id = session.user_id;
-  const sessionState: Record<string, unknown> = {
-    ...o.sessionState,
-    ...session?.session_state,
-    ...options.sessionState,
-  };
-  run.session_state = sessionState;
+  const sessionState = await beginRun(
+    store,
+    run,
+    { kind: "team", id: team.id },
+    { defaults: o.sessionState, requested: options.sessionState },
+  );
 
   // Members stop when the team is cancelled, and when the team fails on its own.
   const membersStop = new AbortController();

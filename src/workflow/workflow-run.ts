@@ -8,6 +8,7 @@ import {
   cancelReason,
   checkNestedStores,
   contentTypeOf,
+  beginRun,
   finishRun,
   inStreamOrder,
   newRunRecord,
@@ -51,21 +52,12 @@ export async function* runWorkflow(
     metadata: o.metadata,
   });
   run.messages.push(userMessageOf(parsed));
-  const session = store
-    ? await store.runs.begin(run, {
-        session_id: sessionId,
-        session_type: "workflow",
-        component_id: workflow.id,
-        user_id: run.user_id,
-      })
-    : undefined;
-  if (run.user_id === null && session?.user_id) run.user_id = session.user_id;
-  const sessionState: Record<string, unknown> = {
-    ...o.sessionState,
-    ...session?.session_state,
-    ...options.sessionState,
-  };
-  run.session_state = sessionState;
+  const sessionState = await beginRun(
+    store,
+    run,
+    { kind: "workflow", id: workflow.id },
+    { defaults: o.sessionState, requested: options.sessionState },
+  );
   const source = {
     kind: "workflow" as const,
     id: workflow.id,
