@@ -1,6 +1,10 @@
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (even if the work ignores it). */
 export function abortable<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The work may fail too (it saw the same signal); nobody waits for it any more.
+    Promise.resolve(promise).catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

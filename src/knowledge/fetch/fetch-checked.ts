@@ -80,7 +80,10 @@ async function resolveChecked(u: URL, policy: FetchPolicy, signal: AbortSignal):
 
 function abortableResolve<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal.aborted) {
+      p.catch(() => {}); // abandoned: its failure is nobody's
+      return reject(signal.reason);
+    }
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
