@@ -156,6 +156,7 @@ export class AgentOS {
               : t === true || this.config.tracing,
         otlpUrl: (typeof t === "object" ? t.otlpUrl : undefined) ?? this.config.otlpTracesUrl,
         batchDelayMs: typeof t === "object" ? t.batchDelayMs : undefined,
+        serviceName: (typeof t === "object" ? t.serviceName : undefined) ?? this.config.serviceName,
         otlpTimeoutMs: typeof t === "object" ? t.otlpTimeoutMs : undefined,
       },
       this.store,

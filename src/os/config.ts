@@ -39,6 +39,8 @@ export interface EnvConfig {
   tracing: boolean;
   /** From OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; absent: no OTLP export. */
   otlpTracesUrl: string | undefined;
+  /** OTEL_SERVICE_NAME: the service.name of exported spans. Default "agentos". */
+  serviceName: string;
   traceRetentionDays: number;
 }
 
@@ -71,6 +73,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     agnoPrefix: agnoPrefix(env.AGENTOS_AGNO_PREFIX),
     tracing: bool(env, "AGENTOS_TRACING", true),
     otlpTracesUrl: otlpTracesUrl(env),
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || "agentos",
     traceRetentionDays: int(env, "AGENTOS_TRACE_RETENTION_DAYS", 30, 1),
   };
 }

@@ -37,7 +37,11 @@ describe("OTLP/HTTP export", () => {
     const rx = await receiver();
     const t = await testOS({
       agents: [new Agent({ id: "a", name: "A", model: ScriptedModel.reply("hello") })],
-      env: { AGENTOS_DRAIN_SECONDS: "1", OTEL_EXPORTER_OTLP_ENDPOINT: rx.url },
+      env: {
+        AGENTOS_DRAIN_SECONDS: "1",
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        OTEL_SERVICE_NAME: "support-bot",
+      },
     });
     try {
       const res = await t.inject({ method: "POST", url: "/agents/a/runs", payload: { message: "hi" } });
@@ -62,6 +66,11 @@ describe("OTLP/HTTP export", () => {
       expect(runIdAttr.value.stringValue).toBe(res.json().run_id);
       const scope = rx.received[0]!.body.resourceSpans[0].scopeSpans[0].scope;
       expect(scope.name).toBe("agentos");
+      const resource = (rx.received[0]!.body.resourceSpans[0].resource.attributes as any[]).map((a) => [
+        a.key,
+        a.value.stringValue,
+      ]);
+      expect(resource).toContainEqual(["service.name", "support-bot"]);
     } finally {
       await t.cleanup();
       await rx.close();

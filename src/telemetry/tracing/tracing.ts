@@ -11,6 +11,8 @@ export interface TracingSettings {
   otlpTimeoutMs?: number;
   /** How long the span processors wait to fill a batch. Default 500 ms. */
   batchDelayMs?: number;
+  /** The `service.name` exported spans carry (OTEL_SERVICE_NAME). Default "agentos". */
+  serviceName?: string;
 }
 
 interface Started {
@@ -39,12 +41,17 @@ export class Tracing implements RunObserver {
 
   async start(version: string): Promise<void> {
     if (!this.settings.enabled || this.#started) return;
-    const [{ BasicTracerProvider, BatchSpanProcessor }, { StoreSpanExporter }, { RunSpans }] =
-      await Promise.all([
-        import("@opentelemetry/sdk-trace-base"),
-        import("./store-span-exporter.js"),
-        import("./run-spans.js"),
-      ]);
+    const [
+      { BasicTracerProvider, BatchSpanProcessor },
+      { defaultResource, resourceFromAttributes },
+      { StoreSpanExporter },
+      { RunSpans },
+    ] = await Promise.all([
+      import("@opentelemetry/sdk-trace-base"),
+      import("@opentelemetry/resources"),
+      import("./store-span-exporter.js"),
+      import("./run-spans.js"),
+    ]);
     const batch = {
       scheduledDelayMillis: this.settings.batchDelayMs ?? 500,
       maxExportBatchSize: 512,
@@ -63,7 +70,14 @@ export class Tracing implements RunObserver {
         ),
       );
     }
-    const provider = new BasicTracerProvider({ spanProcessors: processors });
+    // Collectors group spans by service: without a name they would show as "unknown_service:node".
+    const resource = defaultResource().merge(
+      resourceFromAttributes({
+        "service.name": this.settings.serviceName || "agentos",
+        "service.version": version,
+      }),
+    );
+    const provider = new BasicTracerProvider({ resource, spanProcessors: processors });
     const tracer = provider.getTracer("agentos", version);
     this.#started = {
       observer: { runStarted: (run) => new RunSpans(tracer, run) },
