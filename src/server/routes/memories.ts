@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "../route.js";
 import type { RouteDef } from "../route.js";
-import { isoTime, limitParam } from "../schemas/fields.js";
+import { commaList, isoTime, limitParam } from "../schemas/fields.js";
 import { memoryItem, paginated } from "../serializers/root.js";
 import type { MemoryService } from "../services/memory-service.js";
 
@@ -58,10 +58,7 @@ export function memoryRoutes(memories: MemoryService): RouteDef[] {
           userId: query.user_id,
           agentId: query.agent_id,
           teamId: query.team_id,
-          topics: query.topics
-            ?.split(",")
-            .map((t) => t.trim())
-            .filter(Boolean),
+          topics: commaList(query.topics),
           search: query.search_content || undefined,
           limit: query.limit,
           page: query.page,

@@ -47,3 +47,11 @@ export const isoTime = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 export const isoFromSeconds = (s: number | null | undefined): string | null =>
   s === null || s === undefined ? null : new Date(s * 1000).toISOString();
+
+/** A comma-separated query value as its trimmed, non-empty items. */
+export function commaList(text: string | undefined): string[] | undefined {
+  return text
+    ?.split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+}

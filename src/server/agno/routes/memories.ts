@@ -5,6 +5,7 @@ import { defineRoute } from "../../route.js";
 import type { RouteDef } from "../../route.js";
 import { isoFromMs, paginatedResponse, userMemory } from "../../serializers/agno/index.js";
 import type { MemoryService } from "../../services/memory-service.js";
+import { commaList } from "../../schemas/fields.js";
 import { checkDatabase, dbQuery } from "../databases.js";
 
 const tags = ["Memory"];
@@ -47,10 +48,7 @@ export function agnoMemoryRoutes(ctx: ServerContext, memories: MemoryService): R
           userId: query.user_id,
           agentId: query.agent_id,
           teamId: query.team_id,
-          topics: query.topics
-            ?.split(",")
-            .map((t) => t.trim())
-            .filter(Boolean),
+          topics: commaList(query.topics),
           search: query.search_content || undefined,
           limit: query.limit,
           page: query.page,
