@@ -1,17 +1,7 @@
 import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
-import { newId } from "../ids.js";
 import type { Message, RunEvent, RunInput, RunOptions, RunOutput } from "../run/index.js";
-import {
-  EventFactory,
-  beginRun,
-  cancelReason,
-  finishRun,
-  newRunRecord,
-  nowSeconds,
-  storeFailedRun,
-  userMessageOf,
-} from "../run/index.js";
+import { EventFactory, cancelReason, finishRun, openRun, nowSeconds, storeFailedRun } from "../run/index.js";
 import type { Store } from "../storage/index.js";
 import type { ToolContext } from "../tool/index.js";
 import type { Agent } from "./agent.js";
@@ -85,38 +75,20 @@ export async function* runAgent(
   const o = agent.options;
   const store = o.db ?? options.store;
   const startedAt = performance.now();
-  const runId = options.runId ?? newId();
-  const sessionId = options.sessionId || newId();
   const modelName = agent.modelName();
-  const events = new EventFactory({
+  const { run, source, userMessage, sessionState } = await openRun({
     kind: "agent",
     id: agent.id,
     name: agent.name,
-    runId,
-    sessionId,
-    parentRunId: options.parent?.runId,
-    workflow: options.parent?.workflow,
-    nestedDepth: options.parent?.nestedDepth,
-  });
-  const run = newRunRecord({
-    kind: "agent",
-    id: agent.id,
-    name: agent.name,
-    runId,
-    sessionId,
     input,
     options,
+    store,
     model: modelName,
     metadata: o.metadata,
+    defaultState: o.sessionState,
   });
-  const userMessage = userMessageOf(input);
-  run.messages.push(userMessage);
-  const sessionState = await beginRun(
-    store,
-    run,
-    { kind: "agent", id: agent.id },
-    { defaults: o.sessionState, requested: options.sessionState },
-  );
+  const { runId, sessionId } = source;
+  const events = new EventFactory(source);
   const state: AgentRunState = {
     agent,
     run,

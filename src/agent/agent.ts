@@ -17,6 +17,7 @@ import type { Tool } from "../tool/index.js";
 import { flattenTools } from "../tool/index.js";
 import type { AgentOptions } from "./agent-options.js";
 import { continueAgent } from "./agent-continue.js";
+import { instructionsText, toolDescriptions } from "./component-info.js";
 import { runAgent } from "./agent-run.js";
 import { slugify } from "./slug.js";
 import { responseSchema } from "./structured-output.js";
@@ -122,14 +123,9 @@ export class Agent implements Runnable {
       name: this.name,
       description: o.description ?? null,
       model: this.modelName().spec,
-      tools: tools.map((t) => ({ name: t.name, description: t.description, parameters: t.jsonSchema() })),
+      tools: toolDescriptions(tools),
       toolNames: (o.tools ?? []).map((t) => t.name),
-      instructions:
-        o.instructions === undefined
-          ? null
-          : typeof o.instructions === "string"
-            ? o.instructions
-            : o.instructions.join("\n"),
+      instructions: instructionsText(o.instructions),
       hasKnowledge: !!o.knowledge,
       hasMemory: this.hasMemory,
       dbId: o.db?.id ?? null,

@@ -7,3 +7,4 @@ export type { ToolCallOutcome, ToolCallRequest } from "./tool-runner.js";
 export { systemMessage, historyMessages, countsAsSessionMessage } from "./system-message.js";
 export { abortable, inCompletionOrder } from "./abortable.js";
 export { slugify } from "./slug.js";
+export { instructionsText, toolDescriptions } from "./component-info.js";

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
+import { newId } from "../ids.js";
 import type { Store } from "../storage/store.js";
+import type { EventSource } from "./event-factory.js";
 import type { ComponentKind } from "./events.js";
 import type { Message } from "./message.js";
 import { nowSeconds } from "./message.js";
@@ -7,8 +9,8 @@ import { emptyMetrics } from "./metrics.js";
 import type { RunOutput } from "./output.js";
 import type { RunInput, RunOptions } from "./runnable.js";
 
-/** The RunOutput a team or workflow run starts with (status RUNNING). */
-export function newRunRecord(init: {
+/** The RunOutput a run starts with (status RUNNING). */
+function newRunRecord(init: {
   kind: ComponentKind;
   id: string;
   name: string;
@@ -53,7 +55,7 @@ export function newRunRecord(init: {
  * Stores a run's start with its session (when there is a store) and gives the run its session
  * state: the component's defaults, then what the session holds, then what the request sets.
  */
-export async function beginRun(
+async function beginRun(
   store: Store | undefined,
   run: RunOutput,
   component: { kind: ComponentKind; id: string },
@@ -71,6 +73,52 @@ export async function beginRun(
   const sessionState = { ...state.defaults, ...session?.session_state, ...state.requested };
   run.session_state = sessionState;
   return sessionState;
+}
+
+/** A run just started: its record (stored with its session), event source and user message. */
+export interface OpenedRun {
+  run: RunOutput;
+  source: EventSource;
+  userMessage: Message;
+  sessionState: Record<string, unknown>;
+}
+
+/**
+ * Starts a run of an agent, team or workflow: gives it its ids (a new session unless the options
+ * name one), its RUNNING record with the user's message, and stores it with its session.
+ */
+export async function openRun(init: {
+  kind: ComponentKind;
+  id: string;
+  name: string;
+  input: RunInput;
+  options: RunOptions;
+  store: Store | undefined;
+  model?: { id: string; provider: string };
+  metadata?: Record<string, unknown>;
+  defaultState?: Record<string, unknown>;
+}): Promise<OpenedRun> {
+  const { kind, id, name, input, options } = init;
+  const source: EventSource = {
+    kind,
+    id,
+    name,
+    runId: options.runId ?? newId(),
+    sessionId: options.sessionId || newId(),
+    parentRunId: options.parent?.runId,
+    workflow: options.parent?.workflow,
+    nestedDepth: options.parent?.nestedDepth,
+  };
+  const run = newRunRecord({ ...init, runId: source.runId, sessionId: source.sessionId });
+  const userMessage = userMessageOf(input);
+  run.messages.push(userMessage);
+  const sessionState = await beginRun(
+    init.store,
+    run,
+    { kind, id },
+    { defaults: init.defaultState, requested: options.sessionState },
+  );
+  return { run, source, userMessage, sessionState };
 }
 
 /** The user message of a run: its text, or its JSON for structured input. */

@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import { countsAsSessionMessage, historyMessages, modelLoop } from "../agent/index.js";
 import type { ModelLoopResult } from "../agent/index.js";
 import { errorMessage } from "../errors.js";
-import { newId } from "../ids.js";
 import type { Message, RunEvent, RunInput, RunOptions, RunOutput, ToolExecution } from "../run/index.js";
 import {
   EventChannel,
@@ -12,13 +11,11 @@ import {
   cancelReason,
   checkNestedStores,
   contentTypeOf,
-  beginRun,
   finishRun,
+  openRun,
   inStreamOrder,
-  newRunRecord,
   nowSeconds,
   storeFailedRun,
-  userMessageOf,
   whileSettling,
   withChannel,
 } from "../run/index.js";
@@ -65,42 +62,23 @@ export async function* runTeam(
   const o = team.options;
   const store = o.db ?? options.store;
   const signal = options.signal ?? new AbortController().signal;
-  const runId = options.runId ?? newId();
-  const sessionId = options.sessionId || newId();
   const model = team.resolvedModel();
   const modelName = team.modelName();
   // Definition errors are the caller's, before anything is stored.
   team.tools();
   checkNestedStores(`Team '${team.id}'`, store, team.members);
-  const source = {
-    kind: "team" as const,
-    id: team.id,
-    name: team.name,
-    runId,
-    sessionId,
-    parentRunId: options.parent?.runId,
-    workflow: options.parent?.workflow,
-    nestedDepth: options.parent?.nestedDepth,
-  };
-  const run = newRunRecord({
+  const { run, source, userMessage, sessionState } = await openRun({
     kind: "team",
     id: team.id,
     name: team.name,
-    runId,
-    sessionId,
     input,
     options,
+    store,
     model: modelName,
     metadata: o.metadata,
+    defaultState: o.sessionState,
   });
-  const userMessage = userMessageOf(input);
-  run.messages.push(userMessage);
-  const sessionState = await beginRun(
-    store,
-    run,
-    { kind: "team", id: team.id },
-    { defaults: o.sessionState, requested: options.sessionState },
-  );
+  const { runId, sessionId } = source;
 
   // Members stop when the team is cancelled, and when the team fails on its own.
   const membersStop = new AbortController();

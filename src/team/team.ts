@@ -1,5 +1,5 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { slugify } from "../agent/index.js";
+import { instructionsText, slugify, toolDescriptions } from "../agent/index.js";
 import { describeModel } from "../model/spec.js";
 import { resolveModel } from "../model/router.js";
 import type { ComponentInfo, RunInput, RunOptions, RunPolicy, Runnable } from "../run/index.js";
@@ -97,14 +97,9 @@ export class Team implements Runnable {
       name: this.name,
       description: o.description ?? null,
       model: this.modelName().spec,
-      tools: tools.map((t) => ({ name: t.name, description: t.description, parameters: t.jsonSchema() })),
+      tools: toolDescriptions(tools),
       toolNames: (o.tools ?? []).map((t) => t.name),
-      instructions:
-        o.instructions === undefined
-          ? null
-          : typeof o.instructions === "string"
-            ? o.instructions
-            : o.instructions.join("\n"),
+      instructions: instructionsText(o.instructions),
       hasKnowledge: false,
       hasMemory: false,
       dbId: o.db?.id ?? null,

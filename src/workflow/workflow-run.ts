@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
-import { newId } from "../ids.js";
 import type { RunEvent, RunInput, RunOptions, RunOutput } from "../run/index.js";
 import {
   EventFactory,
@@ -8,13 +7,11 @@ import {
   cancelReason,
   checkNestedStores,
   contentTypeOf,
-  beginRun,
   finishRun,
+  openRun,
   inStreamOrder,
-  newRunRecord,
   nowSeconds,
   storeFailedRun,
-  userMessageOf,
 } from "../run/index.js";
 import type { Store } from "../storage/index.js";
 import type { WorkflowRunState } from "./step-executor.js";
@@ -38,36 +35,18 @@ export async function* runWorkflow(
   const store = o.db ?? options.store;
   checkNestedStores(`Workflow '${workflow.id}'`, store, componentsOf(workflow.steps));
   const signal = options.signal ?? new AbortController().signal;
-  const runId = options.runId ?? newId();
-  const sessionId = options.sessionId || newId();
   const parsed: RunInput = { ...input, message: value };
-  const run = newRunRecord({
+  const { run, source, sessionState } = await openRun({
     kind: "workflow",
     id: workflow.id,
     name: workflow.name,
-    runId,
-    sessionId,
     input: parsed,
     options,
-    metadata: o.metadata,
-  });
-  run.messages.push(userMessageOf(parsed));
-  const sessionState = await beginRun(
     store,
-    run,
-    { kind: "workflow", id: workflow.id },
-    { defaults: o.sessionState, requested: options.sessionState },
-  );
-  const source = {
-    kind: "workflow" as const,
-    id: workflow.id,
-    name: workflow.name,
-    runId,
-    sessionId,
-    parentRunId: options.parent?.runId,
-    workflow: options.parent?.workflow,
-    nestedDepth: options.parent?.nestedDepth,
-  };
+    metadata: o.metadata,
+    defaultState: o.sessionState,
+  });
+  const { runId, sessionId } = source;
   const state: WorkflowRunState = {
     workflow,
     run,

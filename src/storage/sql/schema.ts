@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { SpanRecord, TraceRecord } from "../trace-store.js";
 
 /** Kysely's view of the tables. JSON columns are text in SQLite and jsonb in PostgreSQL. */
 export type Json = string | Record<string, unknown> | unknown[];
@@ -133,34 +134,11 @@ export interface UserMemoryTopicsTable {
   topic: string;
 }
 
-/** A trace's root-run facts; times are epoch microseconds. */
-export interface TracesTable {
-  trace_id: string;
-  name: string;
-  status: string;
-  start_time: number;
-  end_time: number;
-  run_id: string | null;
-  session_id: string | null;
-  component_kind: string | null;
-  agent_id: string | null;
-  team_id: string | null;
-  workflow_id: string | null;
-  user_id: string | null;
-}
+/** A trace's root-run facts, as the store hands them over; times are epoch microseconds. */
+export type TracesTable = TraceRecord;
 
-export interface SpansTable {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  kind: string;
-  start_time: number;
-  end_time: number;
-  status: string;
-  status_message: string | null;
-  attributes: Json;
-}
+/** A finished span; its attributes are a JSON column. */
+export type SpansTable = Omit<SpanRecord, "attributes"> & { attributes: Json };
 
 /** Daily counts of runs per component (top-level or nested), kept in step with the runs table. */
 export interface RunRollupsTable {
