@@ -1,12 +1,14 @@
 /**
- * Observability costs: run throughput over HTTP with tracing on versus off (same server, same
- * instant model, SQLite; alternating rounds to even out drift), and GET /metrics latency over
+ * Observability costs: CPU per run in process and run throughput over HTTP, tracing on versus off
+ * (instant model, SQLite; alternating rounds to even out drift), and GET /metrics latency over
  * 100,000 stored runs (SQLite, and PostgreSQL when AGENTOS_TEST_PG_URL is set).
  * Run: node --import tsx bench/observability.ts
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import pino from "pino";
@@ -21,15 +23,19 @@ import { startChildServer } from "../test/helpers/child-server.js";
 import { freshPgDatabase } from "../test/helpers/services.js";
 
 export interface TracingCost {
+  /** Runs per second, median of the rounds. */
   on: number;
   off: number;
   /** (off - on) / off, in percent. */
   costPercent: number;
+  /** The server's CPU per run (all its threads; Linux only, else NaN), median of the rounds. */
+  onCpuUs: number;
+  offCpuUs: number;
   errors: number;
 }
 
-/** Non-stream runs per second with tracing on and off, in alternating rounds. */
-export async function measureTracingCost(rounds = 2, seconds = 8, connections = 50): Promise<TracingCost> {
+/** Non-stream runs per second (and server CPU per run) with tracing on and off, in alternating rounds. */
+export async function measureTracingCost(rounds = 6, seconds = 6, connections = 50): Promise<TracingCost> {
   const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
   const servers = {
     on: await startChildServer("bench/bench-server.ts", [join(dir, "on.db")], { AGENTOS_TRACING: "true" }),
@@ -47,17 +53,29 @@ export async function measureTracingCost(rounds = 2, seconds = 8, connections = 
   try {
     await load(servers.on.url, 2);
     await load(servers.off.url, 2);
-    const totals = { on: 0, off: 0 };
+    const rps = { on: [] as number[], off: [] as number[] };
+    const cpu = { on: [] as number[], off: [] as number[] };
     let errors = 0;
     for (let r = 0; r < rounds; r++)
       for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+        const pid = servers[mode].proc.pid!;
+        const before = processCpuUs(pid);
         const res = await load(servers[mode].url, seconds);
-        totals[mode] += res.requests.average;
+        await new Promise((done) => setTimeout(done, 500)); // spans and events still being stored
+        rps[mode].push(res.requests.average);
+        cpu[mode].push((processCpuUs(pid) - before) / res.requests.total);
         errors += res.errors + res.non2xx;
       }
-    const on = totals.on / rounds;
-    const off = totals.off / rounds;
-    return { on, off, costPercent: ((off - on) / off) * 100, errors };
+    const on = median(rps.on);
+    const off = median(rps.off);
+    return {
+      on,
+      off,
+      costPercent: ((off - on) / off) * 100,
+      onCpuUs: median(cpu.on),
+      offCpuUs: median(cpu.off),
+      errors,
+    };
   } finally {
     for (const s of Object.values(servers)) {
       s.proc.kill("SIGKILL");
@@ -79,7 +97,7 @@ export interface TracingCpu {
  * the HTTP figure is not). Runs go through the RunManager (store, events, observers) with 50 at a
  * time; the tracing round includes storing its spans.
  */
-export async function measureTracingCpu(runsPerRound = 2000, rounds = 4): Promise<TracingCpu> {
+export async function measureTracingCpu(runsPerRound = 2000, rounds = 8): Promise<TracingCpu> {
   const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
   const agent = new Agent({ id: "bench", name: "Bench", model: ScriptedModel.reply("The quick brown fox.") });
   const make = async (tracing: boolean, file: string) => {
@@ -105,20 +123,26 @@ export async function measureTracingCpu(runsPerRound = 2000, rounds = 4): Promis
       }
     };
     await Promise.all(Array.from({ length: 50 }, worker));
+    await os.runs.drain(60_000); // the runs' events are stored
     await os.tracing.flush();
+    collectGarbage(); // each round pays for its own garbage, not the next one's
     const used = process.cpuUsage(start);
     return (used.user + used.system) / n;
   };
   try {
     await round(oses.on, 300);
     await round(oses.off, 300);
-    const sums = { on: 0, off: 0 };
+    // Rounds alternate which mode goes first; the cost is the median of the rounds' own ratios.
+    const on: number[] = [];
+    const off: number[] = [];
     for (let r = 0; r < rounds; r++)
       for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
-        sums[mode] += await round(oses[mode], runsPerRound);
-    const onUs = sums.on / rounds;
-    const offUs = sums.off / rounds;
-    return { onUs, offUs, costPercent: ((onUs - offUs) / offUs) * 100 };
+        (mode === "on" ? on : off).push(await round(oses[mode], runsPerRound));
+    return {
+      onUs: median(on),
+      offUs: median(off),
+      costPercent: median(on.map((v, r) => ((v - off[r]!) / off[r]!) * 100)),
+    };
   } finally {
     await oses.on.close();
     await oses.off.close();
@@ -267,11 +291,34 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cost = await measureTracingCost();
   console.log(
     `runs over HTTP (50 connections, SQLite): tracing on ${Math.round(cost.on)}/s, off ${Math.round(cost.off)}/s, ` +
-      `cost ${cost.costPercent.toFixed(1)}%, errors ${cost.errors}`,
+      `cost ${cost.costPercent.toFixed(1)}%; server CPU per run on ${cost.onCpuUs.toFixed(0)} µs, ` +
+      `off ${cost.offCpuUs.toFixed(0)} µs; errors ${cost.errors}`,
   );
   for (const m of await measureMetricsLatency())
     console.log(
       `GET /metrics over ${m.runs.toLocaleString("en")} runs (${m.backend}): p50 ${m.p50.toFixed(1)} ms, ` +
         `p95 ${m.p95.toFixed(1)} ms; with agent_id p50 ${m.filteredP50.toFixed(1)} ms`,
     );
+}
+
+/** User + system CPU microseconds a process has used, from /proc (Linux); NaN elsewhere. */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** A full collection on demand, without starting node with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -65,6 +65,7 @@ export async function* continueAgent(
     },
     addOns: NO_ADD_ONS,
     logger: options.logger,
+    onNote: options.onNote,
   };
   return yield* endAgentRun(
     state,

@@ -37,6 +37,7 @@ export interface AgentRunState {
   /** What knowledge and memory add: tools, system-message sections, work after the answer. */
   addOns: RunAddOns;
   logger?: Logger;
+  onNote?: RunOptions["onNote"];
 }
 
 export const NO_ADD_ONS: RunAddOns = { tools: [], sections: [], references: [], async *after() {} };
@@ -58,6 +59,7 @@ export async function loadAddOns(
     events: state.events,
     signal: state.signal,
     logger: state.logger,
+    onNote: state.onNote,
   });
   if (agent.options.knowledge) run.references = addOns.references; // filled as the run searches
   return addOns;
@@ -110,6 +112,7 @@ export async function* runAgent(
     },
     addOns: NO_ADD_ONS,
     logger: options.logger,
+    onNote: options.onNote,
   };
   return yield* endAgentRun(
     state,

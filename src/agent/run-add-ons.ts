@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
 import { knowledgeSection, lookUp, searchKnowledgeTool } from "../knowledge/index.js";
-import type { KnowledgeReferences } from "../knowledge/index.js";
+import type { KnowledgeReferences, SearchResult } from "../knowledge/index.js";
 import {
   MEMORIES_IN_CONTEXT,
   memorySection,
@@ -9,7 +9,7 @@ import {
   updateSessionSummary,
   updateUserMemories,
 } from "../memory/index.js";
-import type { EventFactory, RunEvent, RunOutput } from "../run/index.js";
+import type { EventFactory, RunEvent, RunOptions, RunOutput } from "../run/index.js";
 import type { MemoryRecord, SessionSummary, Store } from "../storage/index.js";
 import type { Tool } from "../tool/index.js";
 import type { Agent } from "./agent.js";
@@ -35,6 +35,7 @@ export interface AddOnContext {
   events: EventFactory;
   signal: AbortSignal;
   logger?: Logger;
+  onNote?: RunOptions["onNote"];
 }
 
 export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<RunAddOns> {
@@ -60,7 +61,25 @@ export async function prepareAddOns(agent: Agent, ctx: AddOnContext): Promise<Ru
     );
 
   if (base && o.addKnowledgeToContext && ctx.userText.trim()) {
-    const section = knowledgeSection(await lookUp(base, ctx.userText, settings, references, signal));
+    const started = performance.now();
+    const note = (results: number, error?: string) =>
+      ctx.onNote?.({
+        event: "KnowledgeLookup",
+        run_id: run.run_id,
+        started,
+        ended: performance.now(),
+        results,
+        ...(error === undefined ? {} : { error }),
+      });
+    let found: SearchResult[];
+    try {
+      found = await lookUp(base, ctx.userText, settings, references, signal);
+    } catch (err) {
+      note(0, errorMessage(err));
+      throw err;
+    }
+    note(found.length);
+    const section = knowledgeSection(found);
     if (section) sections.push(section);
   }
   if (memoryOn && (o.addMemoriesToContext ?? true)) {

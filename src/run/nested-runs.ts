@@ -9,7 +9,7 @@ import type { RunMetrics } from "./metrics.js";
 import { addMetrics } from "./metrics.js";
 import { nowSeconds } from "./message.js";
 import type { RunOutput } from "./output.js";
-import type { RunInput, Runnable } from "./runnable.js";
+import type { RunInput, RunOptions, Runnable } from "./runnable.js";
 
 export interface NestedRunsInit {
   /** The run they run for: their parent_run_id, session and user. */
@@ -21,6 +21,7 @@ export interface NestedRunsInit {
   workflow?: WorkflowContext;
   store?: Store;
   logger?: Logger;
+  onNote?: RunOptions["onNote"];
   dependencies?: Record<string, unknown>;
   /** The parent's session state: nested runs start from it and their changes are merged back. */
   sessionState: Record<string, unknown>;
@@ -114,6 +115,7 @@ export class NestedRuns {
       signal: init.signal,
       store: init.store,
       logger: init.logger,
+      onNote: init.onNote,
       parent: {
         runId: init.parentRunId,
         nestedDepth: init.depth + 1,

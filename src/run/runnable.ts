@@ -19,6 +19,22 @@ export interface ParentRun {
   workflow?: WorkflowContext;
 }
 
+/**
+ * Something a run did that is no event of its stream but that observers (tracing) want to know of:
+ * never sent to clients nor stored. Times are performance.now().
+ */
+export interface RunNote {
+  /** The automatic knowledge lookup before the first model request (`addKnowledgeToContext`). */
+  event: "KnowledgeLookup";
+  run_id: string;
+  started: number;
+  ended: number;
+  /** Passages found. */
+  results: number;
+  /** Why the lookup failed, when it did. */
+  error?: string;
+}
+
 export interface RunOptions {
   runId?: string;
   /** Absent: a new session. */
@@ -34,6 +50,8 @@ export interface RunOptions {
   store?: Store;
   parent?: ParentRun;
   logger?: Logger;
+  /** Told of what the run does besides its events (nested runs tell it too). */
+  onNote?: (note: RunNote) => void;
 }
 
 /** A paused tool call as the caller sends it back: its id and the resolution. Other keys are ignored. */

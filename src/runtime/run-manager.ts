@@ -4,6 +4,7 @@ import { newId } from "../ids.js";
 import type {
   RunEvent,
   RunInput,
+  RunNote,
   RunOptions,
   RunOutput,
   RunResolution,
@@ -306,7 +307,13 @@ export class RunManager {
       store: this.#ownedStore,
       // What a run logs carries its ids.
       logger: this.#logger?.child({ run_id: live.runId, session_id: live.sessionId, user_id: live.userId }),
+      ...(this.#observers.length ? { onNote: (note: RunNote) => this.#note(live, note) } : {}),
     };
+  }
+
+  #note(live: LiveRun, note: RunNote): void {
+    const watches = this.#watches.get(live);
+    if (watches) for (const w of watches) w.note?.(note);
   }
 
   async #execute(

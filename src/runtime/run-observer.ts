@@ -1,4 +1,4 @@
-import type { ComponentKind, RunEvent, RunOutput } from "../run/index.js";
+import type { ComponentKind, RunEvent, RunNote, RunOutput } from "../run/index.js";
 
 /** What an observer learns of a run as it starts executing here. */
 export interface ObservedRun {
@@ -19,6 +19,8 @@ export interface ObservedRun {
 /** Watches one run's stream: every event as it leaves the run, then the end. */
 export interface RunWatch {
   event(ev: RunEvent): void;
+  /** What the run (or a run nested in it) did besides its events. */
+  note?(note: RunNote): void;
   /** Called once, after the last event; `output` is absent when the run failed before streaming. */
   end(output: RunOutput | undefined): void;
 }

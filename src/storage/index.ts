@@ -37,7 +37,7 @@ export type {
   MemoryPatch,
   SummaryRecord,
 } from "./memory-store.js";
-export type { TraceStore, TraceRecord, SpanRecord, TraceQuery, TracePage } from "./trace-store.js";
+export type { TraceStore, TraceRecord, SpanRecord, SpanRow, TraceQuery, TracePage } from "./trace-store.js";
 export type {
   MetricsStore,
   MetricsQuery,

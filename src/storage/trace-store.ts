@@ -33,6 +33,9 @@ export interface SpanRecord {
   attributes: Record<string, unknown>;
 }
 
+/** A span as it is written: its attributes already the JSON text they are stored as. */
+export type SpanRow = Omit<SpanRecord, "attributes"> & { attributes: string };
+
 export interface TraceQuery {
   runId?: string;
   sessionId?: string;
@@ -53,7 +56,7 @@ export interface TracePage {
 
 export interface TraceStore {
   /** Stores a batch of finished spans and the traces they complete, in one transaction; repeats are ignored. */
-  write(batch: { traces: TraceRecord[]; spans: SpanRecord[] }): Promise<void>;
+  write(batch: { traces: TraceRecord[]; spans: SpanRow[] }): Promise<void>;
   list(query: TraceQuery): Promise<TracePage>;
   get(traceId: string): Promise<TraceRecord | undefined>;
   /** The spans of these traces, by start time. */

@@ -94,6 +94,7 @@ export async function* runTeam(
     workflow: options.parent?.workflow,
     store,
     logger: options.logger,
+    onNote: options.onNote,
     dependencies: options.dependencies,
     sessionState,
     metrics: run.metrics,

@@ -58,6 +58,7 @@ export async function* runWorkflow(
       depth: options.parent?.nestedDepth ?? 0,
       store,
       logger: options.logger,
+      onNote: options.onNote,
       dependencies: options.dependencies,
       sessionState,
       metrics: run.metrics,

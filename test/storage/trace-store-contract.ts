@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { newId } from "../../src/ids.js";
-import type { SpanRecord, Store, TraceRecord } from "../../src/storage/index.js";
+import type { SpanRecord, SpanRow, Store, TraceRecord } from "../../src/storage/index.js";
 
 const hex = (n: number) => newId().replace(/-/g, "").padEnd(n, "0").slice(0, n);
 
@@ -37,6 +37,10 @@ function spanOf(trace: TraceRecord, over: Partial<SpanRecord> = {}): SpanRecord 
   };
 }
 
+/** Spans as they are written: attributes as JSON text. */
+const rows = (spans: SpanRecord[]): SpanRow[] =>
+  spans.map((s) => ({ ...s, attributes: JSON.stringify(s.attributes) }));
+
 /** The TraceStore part of the Store contract. */
 export function traceStoreContract(store: () => Store) {
   it("traces: stores spans and traces in batches, repeats ignored; lists newest first with filters and a cursor", async () => {
@@ -54,8 +58,8 @@ export function traceStoreContract(store: () => Store) {
       start_time: base + 10,
     });
     const spans = [root, child, spanOf(traces[1]), spanOf(traces[2])];
-    await s.traces.write({ traces, spans });
-    await s.traces.write({ traces: [traces[0]], spans: [root] }); // a retried batch
+    await s.traces.write({ traces, spans: rows(spans) });
+    await s.traces.write({ traces: [traces[0]], spans: rows([root]) }); // a retried batch
 
     const got = await s.traces.get(traces[0].trace_id);
     expect(got).toEqual(traces[0]);
@@ -75,6 +79,24 @@ export function traceStoreContract(store: () => Store) {
     expect(await s.traces.get("0".repeat(32))).toBeUndefined();
   });
 
+  it("traces: a batch larger than one statement is stored whole, column for column", async () => {
+    const s = store();
+    const base = Date.UTC(2030, 1, 1) * 1000;
+    const traces = Array.from({ length: 230 }, (_, i) => traceOf({ start_time: base + i, user_id: `u${i}` }));
+    const spans = traces.flatMap((t, i) => [
+      spanOf(t, { status_message: i % 2 ? `failed ${i}` : null }),
+      spanOf(t, { parent_span_id: `${i}`.padStart(16, "0"), kind: "CLIENT", attributes: { i } }),
+    ]);
+    await s.traces.write({ traces, spans: rows(spans) });
+    await s.traces.write({ traces, spans: rows(spans) }); // repeats across every chunk are ignored
+
+    for (const i of [0, 199, 200, 229]) expect(await s.traces.get(traces[i]!.trace_id)).toEqual(traces[i]);
+    const stored = await s.traces.spans(traces.map((t) => t.trace_id));
+    expect(stored).toHaveLength(460);
+    const byId = new Map(stored.map((sp) => [sp.span_id, sp]));
+    for (const sp of spans) expect(byId.get(sp.span_id)).toEqual(sp);
+  });
+
   it("traces: retention deletes old traces with their spans, and old orphan spans, in batches; new ones stay", async () => {
     const s = store();
     const user = `u-${newId()}`;
@@ -82,7 +104,10 @@ export function traceStoreContract(store: () => Store) {
     const old = [0, 1, 2, 3, 4].map((i) => traceOf({ start_time: cutoff - 10_000_000 + i, user_id: user }));
     const fresh = traceOf({ start_time: cutoff + 5, user_id: user });
     const orphan = traceOf({ start_time: cutoff - 50, user_id: user });
-    await s.traces.write({ traces: [...old, fresh], spans: [...old, fresh, orphan].map((t) => spanOf(t)) });
+    await s.traces.write({
+      traces: [...old, fresh],
+      spans: rows([...old, fresh, orphan].map((t) => spanOf(t))),
+    });
     const gone = await s.traces.prune(cutoff, 2);
     expect(gone).toBeGreaterThanOrEqual(5);
     expect((await s.traces.list({ userId: user, limit: 10 })).traces).toEqual([fresh]);

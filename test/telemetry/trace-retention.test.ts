@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { readEnvConfig } from "../../src/os/config.js";
 import { RetentionSweeper } from "../../src/runtime/index.js";
-import type { SpanRecord, TraceRecord } from "../../src/storage/index.js";
+import type { SpanRow, TraceRecord } from "../../src/storage/index.js";
 import { tempSqlite } from "../helpers/temp-store.js";
 
 const DAY_MS = 86_400_000;
 
-function traceAt(id: string, ms: number): { trace: TraceRecord; span: SpanRecord } {
+function traceAt(id: string, ms: number): { trace: TraceRecord; span: SpanRow } {
   const us = ms * 1000;
   return {
     trace: {
@@ -33,7 +33,7 @@ function traceAt(id: string, ms: number): { trace: TraceRecord; span: SpanRecord
       end_time: us + 1000,
       status: "OK",
       status_message: null,
-      attributes: {},
+      attributes: "{}",
     },
   };
 }

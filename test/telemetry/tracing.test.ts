@@ -154,6 +154,9 @@ describe("tracing", () => {
       "gen_ai.usage.cache_read.input_tokens": 5,
       "agentos.usage.reasoning_tokens": 2,
     });
+    // Usage the provider did not report is absent, not zero.
+    expect(chats[0]!.attributes).not.toHaveProperty("gen_ai.usage.cache_read.input_tokens");
+    expect(chats[1]!.attributes).not.toHaveProperty("gen_ai.usage.cache_creation.input_tokens");
     const toolSpan = one(trace, "execute_tool add");
     expect(toolSpan.parent_span_id).toBe(root.span_id);
     expect(toolSpan.attributes).toMatchObject({
@@ -303,6 +306,81 @@ describe("tracing knowledge and memory", () => {
       expect(memory.parent_span_id).toBe(root.span_id);
       expect(memory.attributes).toMatchObject({ "agentos.memory.count": 1 });
       expect(memory.start_time >= search.end_time).toBe(true);
+    } finally {
+      await t.cleanup();
+      await kdb.cleanup();
+    }
+  });
+});
+
+describe("tracing the automatic knowledge lookup", () => {
+  it("is a knowledge.search span under its run, before the model request: for an agent and for a team's member", async () => {
+    const kdb = await tempSqlite();
+    const manual = new Knowledge({ id: "manual", name: "Manual", db: kdb.db });
+    await manual.insert({
+      text: "To reset the widget, hold the red button for ten seconds.",
+      name: "reset.md",
+    });
+    const support = new Agent({
+      id: "support",
+      name: "Support",
+      model: ScriptedModel.reply("Hold the red button."),
+      knowledge: manual,
+      searchKnowledge: false,
+      addKnowledgeToContext: true,
+    });
+    const desk = new Team({
+      id: "desk",
+      name: "Desk",
+      model: new ScriptedModel({
+        fallback: (call) =>
+          call.prompt.at(-1)?.role === "tool"
+            ? "Done."
+            : [
+                {
+                  toolCall: {
+                    name: "delegate_task_to_member",
+                    args: { member_id: "support", task: "reset widget" },
+                  },
+                },
+              ],
+      }),
+      members: [support],
+    });
+    const t = await testOS({ agents: [support], teams: [desk] });
+    const traceOf = async (path: string) => {
+      const res = await t.inject({
+        method: "POST",
+        url: path,
+        payload: { message: "How do I reset my widget?" },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      await t.os.tracing.flush();
+      const { traces } = (
+        await t.inject({ method: "GET", url: `/traces?run_id=${res.json().run_id}` })
+      ).json() as {
+        traces: TraceJson[];
+      };
+      expect(traces).toHaveLength(1);
+      return traces[0]!;
+    };
+    try {
+      const trace = await traceOf("/agents/support/runs");
+      const root = one(trace, "agent.run Support");
+      const lookup = one(trace, "knowledge.search");
+      expect(lookup.parent_span_id).toBe(root.span_id);
+      expect(lookup.status).toBe("OK");
+      expect(lookup.attributes).toEqual({
+        "agentos.knowledge.automatic": true,
+        "agentos.knowledge.results": 1,
+      });
+      const chat = trace.spans.find((s) => s.name.startsWith("chat "))!;
+      expect(lookup.start_time >= root.start_time).toBe(true);
+      expect(lookup.end_time <= chat.start_time).toBe(true);
+
+      const team = await traceOf("/teams/desk/runs");
+      const member = one(team, "agent.run Support");
+      expect(one(team, "knowledge.search").parent_span_id).toBe(member.span_id);
     } finally {
       await t.cleanup();
       await kdb.cleanup();

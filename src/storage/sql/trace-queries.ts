@@ -1,39 +1,54 @@
 import type { Kysely, Selectable } from "kysely";
 import { BadRequestError } from "../../errors.js";
-import type { SpanRecord, TracePage, TraceQuery, TraceRecord, TraceStore } from "../trace-store.js";
+import type { SpanRecord, SpanRow, TracePage, TraceQuery, TraceRecord, TraceStore } from "../trace-store.js";
+import { BulkInsert } from "./bulk-insert.js";
 import { fromJson } from "./dialect.js";
 import { decodeCursor, encodeCursor } from "./rows.js";
 import type { Database, SpansTable, TracesTable } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
-/** Rows per insert statement: keeps bound parameters under SQLite's and PostgreSQL's limits. */
-const INSERT_CHUNK = 200;
+const SPAN_COLUMNS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "name",
+  "kind",
+  "start_time",
+  "end_time",
+  "status",
+  "status_message",
+  "attributes",
+] as const;
+const TRACE_COLUMNS = [
+  "trace_id",
+  "name",
+  "status",
+  "start_time",
+  "end_time",
+  "run_id",
+  "session_id",
+  "component_kind",
+  "agent_id",
+  "team_id",
+  "workflow_id",
+  "user_id",
+] as const;
 
 export class SqlTraceStore implements TraceStore {
+  // Spans arrive by the hundred on every busy second: their inserts are compiled once.
+  readonly #spans = new BulkInsert("spans", SPAN_COLUMNS, ["trace_id", "span_id"]);
+  readonly #traces = new BulkInsert("traces", TRACE_COLUMNS, ["trace_id"]);
+
   constructor(
     private readonly db: () => Kysely<Database>,
     private readonly writes: WriteBatcher,
   ) {}
 
-  async write(batch: { traces: TraceRecord[]; spans: SpanRecord[] }): Promise<void> {
+  async write(batch: { traces: TraceRecord[]; spans: SpanRow[] }): Promise<void> {
     if (!batch.traces.length && !batch.spans.length) return;
     await this.writes.run(async (trx) => {
-      for (let i = 0; i < batch.spans.length; i += INSERT_CHUNK) {
-        const rows = batch.spans
-          .slice(i, i + INSERT_CHUNK)
-          .map((s) => ({ ...s, attributes: JSON.stringify(s.attributes) }));
-        await trx
-          .insertInto("spans")
-          .values(rows)
-          .onConflict((oc) => oc.columns(["trace_id", "span_id"]).doNothing())
-          .execute();
-      }
-      for (let i = 0; i < batch.traces.length; i += INSERT_CHUNK)
-        await trx
-          .insertInto("traces")
-          .values(batch.traces.slice(i, i + INSERT_CHUNK))
-          .onConflict((oc) => oc.column("trace_id").doNothing())
-          .execute();
+      await this.#spans.execute(trx, batch.spans);
+      await this.#traces.execute(trx, batch.traces);
     });
   }
 

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { HrTime } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { SpanRecord, TraceRecord } from "../../storage/index.js";
+import type { SpanRow, TraceRecord } from "../../storage/index.js";
 import { TRACE_ROOT } from "./run-spans.js";
 
 /** Epoch microseconds. */
@@ -15,7 +15,8 @@ const STATUS: Record<number, string> = {
   [SpanStatusCode.ERROR]: "ERROR",
 };
 
-export function toSpanRecord(span: ReadableSpan): SpanRecord {
+/** The row a finished span is stored as. */
+export function toSpanRow(span: ReadableSpan): SpanRow {
   const ctx = span.spanContext();
   return {
     trace_id: ctx.traceId,
@@ -27,27 +28,30 @@ export function toSpanRecord(span: ReadableSpan): SpanRecord {
     end_time: micros(span.endTime),
     status: STATUS[span.status.code] ?? "UNSET",
     status_message: span.status.message ?? null,
-    attributes: { ...span.attributes },
+    attributes: JSON.stringify(span.attributes),
   };
 }
 
+function text(v: unknown): string | null {
+  return typeof v === "string" ? v : null;
+}
+
 /** The trace row a top-level run's span makes; undefined for every other span. */
-export function toTraceRecord(span: ReadableSpan, record: SpanRecord): TraceRecord | undefined {
+export function toTraceRecord(span: ReadableSpan, record: SpanRow): TraceRecord | undefined {
   const a = span.attributes;
   if (a[TRACE_ROOT] !== true) return undefined;
-  const text = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : null);
   return {
     trace_id: record.trace_id,
     name: record.name,
     status: record.status,
     start_time: record.start_time,
     end_time: record.end_time,
-    run_id: text("agentos.run_id"),
-    session_id: text("agentos.session_id"),
-    component_kind: text("agentos.component.kind"),
-    agent_id: text("agentos.agent_id"),
-    team_id: text("agentos.team_id"),
-    workflow_id: text("agentos.workflow_id"),
-    user_id: text("agentos.user_id"),
+    run_id: text(a["agentos.run_id"]),
+    session_id: text(a["agentos.session_id"]),
+    component_kind: text(a["agentos.component.kind"]),
+    agent_id: text(a["agentos.agent_id"]),
+    team_id: text(a["agentos.team_id"]),
+    workflow_id: text(a["agentos.workflow_id"]),
+    user_id: text(a["agentos.user_id"]),
   };
 }

@@ -1,3 +1,4 @@
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { ObservedRun, RunObserver, RunWatch } from "../../runtime/index.js";
 import type { Store } from "../../storage/index.js";
@@ -22,9 +23,9 @@ interface Started {
 }
 
 /**
- * OpenTelemetry tracing of an OS's runs: its own tracer provider (nothing global is registered),
- * with a batch processor storing spans in the OS database off the request path, and another
- * exporting them over OTLP/HTTP when configured. The SDK loads in `start()`, only when enabled.
+ * OpenTelemetry tracing of an OS's runs: its own tracer (nothing global is registered), with a
+ * processor storing spans in the OS database in batches off the request path, and the SDK's batch
+ * processor exporting them over OTLP/HTTP when configured. It loads in `start()`, only when enabled.
  */
 export class Tracing implements RunObserver {
   #started: Started | undefined;
@@ -42,32 +43,37 @@ export class Tracing implements RunObserver {
   async start(version: string): Promise<void> {
     if (!this.settings.enabled || this.#started) return;
     const [
-      { BasicTracerProvider, BatchSpanProcessor },
       { defaultResource, resourceFromAttributes },
-      { StoreSpanExporter },
+      { RunTracer },
+      { StoreSpanProcessor },
       { RunSpans },
+      { SpanBuilder },
     ] = await Promise.all([
-      import("@opentelemetry/sdk-trace-base"),
       import("@opentelemetry/resources"),
-      import("./store-span-exporter.js"),
+      import("./run-tracer.js"),
+      import("./store-span-processor.js"),
       import("./run-spans.js"),
+      import("./span-builder.js"),
     ]);
-    const batch = {
-      scheduledDelayMillis: this.settings.batchDelayMs ?? 500,
-      maxExportBatchSize: 512,
-      maxQueueSize: 16_384,
-    };
-    const processors = [new BatchSpanProcessor(new StoreSpanExporter(this.store, this.logger), batch)];
+    const delayMs = this.settings.batchDelayMs ?? 500;
+    const processors: SpanProcessor[] = [
+      new StoreSpanProcessor(this.store, { delayMs, maxBatch: 512, maxQueue: 16_384 }, this.logger),
+    ];
     if (this.settings.otlpUrl) {
-      const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+      const [{ BatchSpanProcessor }, { OTLPTraceExporter }] = await Promise.all([
+        import("@opentelemetry/sdk-trace-base"),
+        import("@opentelemetry/exporter-trace-otlp-http"),
+      ]);
+      const exporter = new OTLPTraceExporter({
+        url: this.settings.otlpUrl,
+        ...(this.settings.otlpTimeoutMs ? { timeoutMillis: this.settings.otlpTimeoutMs } : {}),
+      });
       processors.push(
-        new BatchSpanProcessor(
-          new OTLPTraceExporter({
-            url: this.settings.otlpUrl,
-            ...(this.settings.otlpTimeoutMs ? { timeoutMillis: this.settings.otlpTimeoutMs } : {}),
-          }),
-          batch,
-        ),
+        new BatchSpanProcessor(exporter, {
+          scheduledDelayMillis: delayMs,
+          maxExportBatchSize: 512,
+          maxQueueSize: 16_384,
+        }),
       );
     }
     // Collectors group spans by service: without a name they would show as "unknown_service:node".
@@ -77,14 +83,17 @@ export class Tracing implements RunObserver {
         "service.version": version,
       }),
     );
-    const provider = new BasicTracerProvider({ resource, spanProcessors: processors });
-    const tracer = provider.getTracer("agentos", version);
+    const tracer = new RunTracer(resource, { name: "agentos", version }, processors);
+    const builder = new SpanBuilder(Math.min(delayMs, 100), 256, this.logger);
     this.#started = {
-      observer: { runStarted: (run) => new RunSpans(tracer, run) },
-      flush: () => provider.forceFlush(),
-      shutdown: async () => {
-        await provider.forceFlush();
-        await provider.shutdown();
+      observer: { runStarted: (run) => new RunSpans(tracer, run, builder.schedule) },
+      flush: () => {
+        builder.build();
+        return tracer.forceFlush();
+      },
+      shutdown: () => {
+        builder.build();
+        return tracer.shutdown();
       },
     };
   }
