@@ -18,7 +18,7 @@ import { TimeOrderedIdGenerator } from "./time-ordered-ids.js";
  * The OS's tracer: every span is recorded and handed to the processors when it ends, except under
  * a caller's parent that is not sampled, which W3C Trace Context asks us to respect (as the SDK's
  * default parent-based sampler does). It replaces the SDK's tracer provider, whose sampler,
- * attribute checks and per-span bookkeeping cost more than the rest of tracing together.
+ * attribute checks and per-span bookkeeping cost more than building the spans from events did.
  */
 export class RunTracer implements Tracer, SpanOrigin {
   readonly #ids = new TimeOrderedIdGenerator();

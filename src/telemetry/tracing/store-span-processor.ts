@@ -14,8 +14,8 @@ export interface StoreSpanBatching {
 
 /**
  * Stores finished spans in the OS database (traces and spans tables), in batches written off the
- * request path. A span becomes its row (attributes as JSON text) as it ends, so only that compact
- * row waits for the batch: what outlives young objects is what the garbage collector pays for.
+ * request path. A span becomes its row (attributes as JSON text) as it ends, so only that row
+ * waits for the batch, not the span and everything it refers to.
  */
 export class StoreSpanProcessor implements SpanProcessor {
   #spans: SpanRow[] = [];
