@@ -83,6 +83,32 @@ describe("run spans", () => {
     expect(kept.spans).toHaveLength(2);
   });
 
+  it("a nested run's lookup noted before its RunStarted waits for the run's span; one whose run never started goes under the top", () => {
+    const kept = new Kept();
+    const tracer = new RunTracer(resource, { name: "agentos" }, [kept]);
+    const spans = new RunSpans(tracer, run, (s) => s.build());
+    const note = (runId: string, results: number) => {
+      const at = performance.now();
+      spans.note({ event: "KnowledgeLookup", run_id: runId, started: at - 2, ended: at, results });
+    };
+    spans.event(ev("RunStarted"));
+    note("m1", 2); // the member's lookup, before its RunStarted reached the observer
+    note("m2", 0); // a member that failed before it started
+    spans.event(ev("RunStarted", { run_id: "m1", parent_run_id: "r1", agent_id: "m", agent_name: "M" }));
+    spans.event(ev("RunCompleted", { run_id: "m1", parent_run_id: "r1", agent_id: "m", agent_name: "M" }));
+    spans.event(ev("RunCompleted"));
+    spans.end(undefined);
+
+    const byName = (n: string) => kept.spans.filter((s) => s.name === n);
+    const [member] = byName("agent.run M");
+    const [root] = byName("agent.run A");
+    const lookups = byName("knowledge.search");
+    expect(lookups.map((l) => l.attributes["agentos.knowledge.results"])).toEqual([2, 0]);
+    expect(lookups[0]!.parentSpanContext?.spanId).toBe(member!.spanContext().spanId);
+    expect(lookups[1]!.parentSpanContext?.spanId).toBe(root!.spanContext().spanId);
+    expect(lookups[0]!.duration[0] * 1e3 + lookups[0]!.duration[1] / 1e6).toBeCloseTo(2, 1);
+  });
+
   it("under a caller's parent that is not sampled, nothing is recorded", () => {
     const kept = new Kept();
     const tracer = new RunTracer(resource, { name: "agentos" }, [kept]);

@@ -221,9 +221,8 @@ export class RunSpans implements RunWatch {
   }
 
   #finish(output: RunOutput | undefined): void {
-    // Notes of runs whose start never came (they failed first) go under the top-level run.
     const root = this.#runs.get(this.#rootRunId);
-    for (const n of this.#early.splice(0)) if (root) this.#lookup(n, root);
+    if (root) this.#adoptEarly(root);
     for (const [key, open] of this.#open) {
       open.span.end(this.#time);
       this.#open.delete(key);
@@ -261,6 +260,11 @@ export class RunSpans implements RunWatch {
     if (note.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: note.error });
     else span.setStatus({ code: SpanStatusCode.OK });
     span.end(note.ended);
+  }
+
+  /** Notes of nested runs whose start never came (they failed first) go under the top-level run. */
+  #adoptEarly(root: Span): void {
+    for (const note of this.#early.splice(0)) this.#lookup(note, root);
   }
 
   #startRun(
@@ -347,6 +351,7 @@ export class RunSpans implements RunWatch {
   #endRun(ev: OpenEvent, name: string): void {
     const span = this.#runs.get(ev.run_id);
     if (!span) return; // RunCompleted after RunCancelled: the span has ended
+    if (ev.run_id === this.#rootRunId) this.#adoptEarly(span);
     // What the run left open (a model request or tool cut short by a cancel) ends with it.
     for (const [key, open] of this.#open)
       if (open.runId === ev.run_id) {
