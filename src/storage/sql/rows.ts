@@ -45,18 +45,3 @@ export function toRunSummary(row: Omit<Selectable<RunsTable>, "data" | "replica_
     updated_at: Number(row.updated_at),
   };
 }
-
-export function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): [number, string] | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string")
-      return [value[0], value[1]];
-  } catch {
-    // fall through: an unreadable cursor is the caller's error
-  }
-  return undefined;
-}

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import { BadRequestError } from "../../errors.js";
 import type {
   SessionOffsetPage,
   SessionOffsetQuery,
@@ -11,7 +10,8 @@ import type {
   SessionStore,
 } from "../store.js";
 import { toJson } from "./dialect.js";
-import { decodeCursor, encodeCursor, toSession } from "./rows.js";
+import { keysetPage } from "./keyset.js";
+import { toSession } from "./rows.js";
 import type { Database } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
@@ -31,30 +31,14 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async list(q: SessionQuery): Promise<SessionPage> {
-    let query = this.#filtered(q).selectAll();
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      if (!c) throw new BadRequestError("Invalid cursor");
-      const [createdAt, id] = c;
-      query = query.where((eb) =>
-        eb.or([
-          eb("created_at", "<", createdAt),
-          eb.and([eb("created_at", "=", createdAt), eb("session_id", "<", id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy("created_at", "desc")
-      .orderBy("session_id", "desc")
-      .limit(q.limit + 1)
-      .execute();
-    const more = rows.length > q.limit;
-    const page = (more ? rows.slice(0, q.limit) : rows).map(toSession);
-    const last = page[page.length - 1];
-    return {
-      sessions: page,
-      nextCursor: more && last ? encodeCursor(last.created_at, last.session_id) : null,
-    };
+    const { items, nextCursor } = await keysetPage(
+      this.#filtered(q).selectAll(),
+      { time: "created_at", id: "session_id" },
+      q,
+      toSession,
+      (s) => [s.created_at, s.session_id],
+    );
+    return { sessions: items, nextCursor };
   }
 
   async page(q: SessionOffsetQuery): Promise<SessionOffsetPage> {

@@ -1,9 +1,8 @@
 import type { Kysely, Selectable } from "kysely";
-import { BadRequestError } from "../../errors.js";
 import type { SpanRecord, SpanRow, TracePage, TraceQuery, TraceRecord, TraceStore } from "../trace-store.js";
 import { BulkInsert } from "./bulk-insert.js";
 import { fromJson } from "./dialect.js";
-import { decodeCursor, encodeCursor } from "./rows.js";
+import { keysetPage } from "./keyset.js";
 import type { Database, SpansTable, TracesTable } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
@@ -61,26 +60,14 @@ export class SqlTraceStore implements TraceStore {
     if (q.workflowId !== undefined) query = query.where("workflow_id", "=", q.workflowId);
     if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
     if (q.status !== undefined) query = query.where("status", "=", q.status);
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      if (!c) throw new BadRequestError("Invalid cursor");
-      const [start, id] = c;
-      query = query.where((eb) =>
-        eb.or([
-          eb("start_time", "<", start),
-          eb.and([eb("start_time", "=", start), eb("trace_id", "<", id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy("start_time", "desc")
-      .orderBy("trace_id", "desc")
-      .limit(q.limit + 1)
-      .execute();
-    const more = rows.length > q.limit;
-    const page = (more ? rows.slice(0, q.limit) : rows).map(toTrace);
-    const last = page[page.length - 1];
-    return { traces: page, nextCursor: more && last ? encodeCursor(last.start_time, last.trace_id) : null };
+    const { items, nextCursor } = await keysetPage(
+      query,
+      { time: "start_time", id: "trace_id" },
+      q,
+      toTrace,
+      (t) => [t.start_time, t.trace_id],
+    );
+    return { traces: items, nextCursor };
   }
 
   async get(traceId: string): Promise<TraceRecord | undefined> {
