@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "../route.js";
 import type { RouteDef } from "../route.js";
-import { commaList, isoTime, limitParam } from "../schemas/fields.js";
+import { commaList, deleteMemoriesBody, isoTime, limitParam } from "../schemas/fields.js";
 import { memoryItem, paginated } from "../serializers/root.js";
 import type { MemoryService } from "../services/memory-service.js";
 
@@ -138,10 +138,7 @@ export function memoryRoutes(memories: MemoryService): RouteDef[] {
       tags,
       scope: { resource: "memories", action: "delete" },
       bodyKind: "json",
-      body: z.object({
-        memory_ids: z.array(z.string().min(1)).min(1).max(1000),
-        user_id: z.string().min(1).optional(),
-      }),
+      body: deleteMemoriesBody,
       responses: { 204: z.null() },
       handler: async ({ body, principal, reply }) => {
         const { memory_ids, user_id } = await body();

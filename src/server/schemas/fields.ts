@@ -55,3 +55,9 @@ export function commaList(text: string | undefined): string[] | undefined {
     .map((t) => t.trim())
     .filter(Boolean);
 }
+
+/** The body of a bulk memory delete, on both surfaces: up to 1,000 ids, of one user when given. */
+export const deleteMemoriesBody = z.object({
+  memory_ids: z.array(z.string().min(1)).min(1).max(1000),
+  user_id: z.string().min(1).optional(),
+});

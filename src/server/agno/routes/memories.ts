@@ -5,7 +5,7 @@ import { defineRoute } from "../../route.js";
 import type { RouteDef } from "../../route.js";
 import { isoFromMs, paginatedResponse, userMemory } from "../../serializers/agno/index.js";
 import type { MemoryService } from "../../services/memory-service.js";
-import { commaList } from "../../schemas/fields.js";
+import { commaList, deleteMemoriesBody } from "../../schemas/fields.js";
 import { checkDatabase, dbQuery } from "../databases.js";
 
 const tags = ["Memory"];
@@ -13,6 +13,12 @@ const idParams = z.object({ memory_id: z.string().min(1) });
 const userQuery = z.object({ user_id: z.string().min(1).optional(), ...dbQuery });
 const memoryText = z.string({ error: "Field required" }).trim().min(1).max(5000);
 const topics = z.array(z.string().trim().min(1).max(100)).max(50);
+/** A memory as created and as replaced (PATCH sends it whole, as Agno's does). */
+const memoryBody = z.object({
+  memory: memoryText,
+  user_id: z.string().min(1).optional(),
+  topics: topics.optional(),
+});
 const paging = {
   limit: z.coerce.number().int().min(1).max(1000).default(20),
   page: z.coerce.number().int().min(1).default(1),
@@ -86,11 +92,7 @@ export function agnoMemoryRoutes(ctx: ServerContext, memories: MemoryService): R
       scope: write,
       query: z.object({ ...dbQuery }),
       bodyKind: "json",
-      body: z.object({
-        memory: memoryText,
-        user_id: z.string().min(1).optional(),
-        topics: topics.optional(),
-      }),
+      body: memoryBody,
       handler: async ({ query, body, principal }) => {
         checkDatabase(ctx, query);
         return userMemory(await memories.create(principal, await body()));
@@ -105,11 +107,7 @@ export function agnoMemoryRoutes(ctx: ServerContext, memories: MemoryService): R
       params: idParams,
       query: z.object({ ...dbQuery }),
       bodyKind: "json",
-      body: z.object({
-        memory: memoryText,
-        user_id: z.string().min(1).optional(),
-        topics: topics.optional(),
-      }),
+      body: memoryBody,
       handler: async ({ params, query, body, principal }) => {
         checkDatabase(ctx, query);
         const { memory, topics: t, user_id } = await body();
@@ -140,10 +138,7 @@ export function agnoMemoryRoutes(ctx: ServerContext, memories: MemoryService): R
       scope: del,
       query: z.object({ ...dbQuery }),
       bodyKind: "json",
-      body: z.object({
-        memory_ids: z.array(z.string().min(1)).min(1).max(1000),
-        user_id: z.string().min(1).optional(),
-      }),
+      body: deleteMemoriesBody,
       responses: { 204: z.null() },
       handler: async ({ query, body, principal, reply }) => {
         checkDatabase(ctx, query);
