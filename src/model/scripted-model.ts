@@ -33,10 +33,12 @@ export interface ScriptedModelOptions {
 }
 
 let idCounter = 0;
+const MAX_RECORDED_CALLS = 1000;
 
 /**
  * A model for tests: plays back text deltas, tool calls, delays and errors, one turn per request,
- * and records every request it was given in `calls`.
+ * and records the requests it was given in `calls` (the first 1,000: a benchmark's millions
+ * would otherwise hold every prompt in memory).
  */
 export class ScriptedModel implements LanguageModelV3 {
   readonly specificationVersion = "v3" as const;
@@ -44,6 +46,8 @@ export class ScriptedModel implements LanguageModelV3 {
   readonly modelId: string;
   readonly supportedUrls = {};
   readonly calls: LanguageModelV3CallOptions[] = [];
+  /** Requests so far, recorded or not: the index of the next turn. */
+  #requests = 0;
   readonly #turns: ScriptTurn[];
   readonly #fallback?: ScriptTurn;
 
@@ -61,8 +65,8 @@ export class ScriptedModel implements LanguageModelV3 {
   }
 
   #steps(options: LanguageModelV3CallOptions): ScriptStep[] {
-    const index = this.calls.length;
-    this.calls.push(options);
+    const index = this.#requests++;
+    if (this.calls.length < MAX_RECORDED_CALLS) this.calls.push(options);
     const turn = index < this.#turns.length ? this.#turns[index] : this.#fallback;
     if (turn === undefined) throw new Error(`ScriptedModel has no turn for request ${index + 1}`);
     const resolved = typeof turn === "function" ? turn(options, index) : turn;
