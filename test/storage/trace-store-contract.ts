@@ -97,6 +97,37 @@ export function traceStoreContract(store: () => Store) {
     for (const sp of spans) expect(byId.get(sp.span_id)).toEqual(sp);
   });
 
+  it("traces: spans written before or after their trace stand alone, and every span reads back once", async () => {
+    const s = store();
+    const base = Date.UTC(2030, 2, 1) * 1000;
+    const trace = traceOf({ start_time: base });
+    const root = spanOf(trace);
+    const early = spanOf(trace, { parent_span_id: root.span_id, name: "chat m", start_time: base + 5 });
+    const late = spanOf(trace, {
+      parent_span_id: root.span_id,
+      name: 'memory "update"',
+      start_time: base + 2000,
+      end_time: base + 3000,
+      status: "ERROR",
+      status_message: 'failed: "quota"\n',
+      attributes: { "agentos.memory.count": 0, list: ["a", "b"] },
+    });
+    await s.traces.write({ traces: [], spans: rows([early]) }); // a batch that ends before the root
+    await s.traces.write({ traces: [trace], spans: rows([root, early]) }); // the root's, with a retried span
+    await s.traces.write({ traces: [], spans: rows([late]) }); // a span that ends after the root
+    expect(await s.traces.spans([trace.trace_id])).toEqual([root, early, late]);
+    expect(await s.traces.get(trace.trace_id)).toEqual(trace);
+
+    // Many standalone spans (their traces still running) cross statement chunks too.
+    const running = Array.from({ length: 210 }, (_, i) => traceOf({ start_time: base + 10_000 + i }));
+    const pending = running.flatMap((t) => [
+      spanOf(t),
+      spanOf(t, { kind: "CLIENT", start_time: t.start_time + 1 }),
+    ]);
+    await s.traces.write({ traces: [], spans: rows(pending) });
+    expect(await s.traces.spans(running.map((t) => t.trace_id))).toEqual(pending);
+  });
+
   it("traces: retention deletes old traces with their spans, and old orphan spans, in batches; new ones stay", async () => {
     const s = store();
     const user = `u-${newId()}`;
