@@ -158,6 +158,7 @@ export class AgentOS {
         batchDelayMs: typeof t === "object" ? t.batchDelayMs : undefined,
         serviceName: (typeof t === "object" ? t.serviceName : undefined) ?? this.config.serviceName,
         otlpTimeoutMs: typeof t === "object" ? t.otlpTimeoutMs : undefined,
+        sampler: (typeof t === "object" ? t.sampler : undefined) ?? this.config.tracesSampler,
       },
       this.store,
       this.logger,

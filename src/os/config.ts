@@ -4,6 +4,8 @@ import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import { parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitSpec } from "../server/rate-limit/index.js";
 import { otlpTracesUrl } from "../telemetry/tracing/tracing.js";
+import { readSampler } from "../telemetry/tracing/sampler.js";
+import type { SamplerSettings } from "../telemetry/tracing/sampler.js";
 
 /** Settings read from the environment; code options win over them. Every variable is in the README. */
 export interface EnvConfig {
@@ -39,6 +41,8 @@ export interface EnvConfig {
   tracing: boolean;
   /** From OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; absent: no OTLP export. */
   otlpTracesUrl: string | undefined;
+  /** OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG. Default parentbased_always_on. */
+  tracesSampler: SamplerSettings;
   /** OTEL_SERVICE_NAME: the service.name of exported spans. Default "agentos". */
   serviceName: string;
   traceRetentionDays: number;
@@ -73,6 +77,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     agnoPrefix: agnoPrefix(env.AGENTOS_AGNO_PREFIX),
     tracing: bool(env, "AGENTOS_TRACING", true),
     otlpTracesUrl: otlpTracesUrl(env),
+    tracesSampler: readSampler(env),
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "agentos",
     traceRetentionDays: int(env, "AGENTOS_TRACE_RETENTION_DAYS", 30, 1),
   };

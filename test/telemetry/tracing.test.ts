@@ -388,6 +388,51 @@ describe("tracing the automatic knowledge lookup", () => {
   });
 });
 
+describe("trace sampling", () => {
+  it("OTEL_TRACES_SAMPLER=always_off records no trace, yet the run and its metrics are whole", async () => {
+    const t = await testOS({ agents: [writer], env: { OTEL_TRACES_SAMPLER: "always_off" } });
+    try {
+      const res = await t.inject({ method: "POST", url: "/agents/writer/runs", payload: { message: "hi" } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: "COMPLETED", content: "draft" });
+      await t.os.tracing.flush();
+      expect((await t.inject({ method: "GET", url: "/traces" })).json().traces).toEqual([]);
+      expect((await t.inject({ method: "GET", url: "/metrics" })).json().totals.runs).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("parentbased_always_off records only the traces a caller sampled", async () => {
+    const t = await testOS({ agents: [writer], env: { OTEL_TRACES_SAMPLER: "parentbased_always_off" } });
+    try {
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4737";
+      for (const headers of [{}, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }]) {
+        const res = await t.inject({
+          method: "POST",
+          url: "/agents/writer/runs",
+          payload: { message: "hi" },
+          headers,
+        });
+        expect(res.statusCode).toBe(200);
+      }
+      await t.os.tracing.flush();
+      const { traces } = (await t.inject({ method: "GET", url: "/traces" })).json() as {
+        traces: TraceJson[];
+      };
+      expect(traces.map((x) => x.trace_id)).toEqual([traceId]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("refuses to start with a sampler it does not know", async () => {
+    await expect(testOS({ agents: [writer], env: { OTEL_TRACES_SAMPLER: "sometimes" } })).rejects.toThrow(
+      /OTEL_TRACES_SAMPLER must be one of/,
+    );
+  });
+});
+
 describe("tracing turned off", () => {
   it("stores no spans", async () => {
     const t = await testOS({ agents: [writer], tracing: false });

@@ -12,12 +12,15 @@ import type { Resource } from "@opentelemetry/resources";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { hrTime, RecordedSpan } from "./recorded-span.js";
 import type { SpanOrigin } from "./recorded-span.js";
+import { DEFAULT_SAMPLER, makeSampler } from "./sampler.js";
+import type { Sample } from "./sampler.js";
 import { TimeOrderedIdGenerator } from "./time-ordered-ids.js";
 
 /**
- * The OS's tracer: every span is recorded and handed to the processors when it ends, except under
- * a caller's parent that is not sampled, which W3C Trace Context asks us to respect (as the SDK's
- * default parent-based sampler does). It replaces the SDK's tracer provider, whose sampler,
+ * The OS's tracer: a trace's first span here is recorded or not as the sampler decides (by default
+ * always, except under a caller's parent that is not sampled, which W3C Trace Context asks us to
+ * respect, as the SDK's default does); spans under it follow it. Recorded spans are handed to the
+ * processors when they end. It replaces the SDK's tracer provider, whose sampler,
  * attribute checks and per-span bookkeeping cost more than building the spans from events did.
  */
 export class RunTracer implements Tracer, SpanOrigin {
@@ -27,6 +30,7 @@ export class RunTracer implements Tracer, SpanOrigin {
     readonly resource: Resource,
     readonly scope: { name: string; version?: string },
     private readonly processors: readonly SpanProcessor[],
+    private readonly sample: Sample = makeSampler(DEFAULT_SAMPLER),
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contexts.active()): Span {
@@ -54,8 +58,9 @@ export class RunTracer implements Tracer, SpanOrigin {
     const valid = parent && (!parent.isRemote || trace.isSpanContextValid(parent)) ? parent : undefined;
     const traceId = valid?.traceId ?? this.#ids.generateTraceId();
     const spanId = this.#ids.generateSpanId();
-    if (valid && !(valid.traceFlags & TraceFlags.SAMPLED))
-      return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
+    const recorded =
+      valid && !valid.isRemote ? (valid.traceFlags & TraceFlags.SAMPLED) !== 0 : this.sample(traceId, valid);
+    if (!recorded) return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
     const span = new RecordedSpan(
       this,
       name,

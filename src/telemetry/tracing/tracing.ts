@@ -2,6 +2,7 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { ObservedRun, RunObserver, RunWatch } from "../../runtime/index.js";
 import type { Store } from "../../storage/index.js";
+import type { SamplerSettings } from "./sampler.js";
 
 export interface TracingSettings {
   /** Default true (AGENTOS_TRACING). */
@@ -14,6 +15,8 @@ export interface TracingSettings {
   batchDelayMs?: number;
   /** The `service.name` exported spans carry (OTEL_SERVICE_NAME). Default "agentos". */
   serviceName?: string;
+  /** Which traces are recorded (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG). Default parentbased_always_on. */
+  sampler?: SamplerSettings;
 }
 
 interface Started {
@@ -48,12 +51,14 @@ export class Tracing implements RunObserver {
       { StoreSpanProcessor },
       { RunSpans },
       { SpanBuilder },
+      { DEFAULT_SAMPLER, makeSampler },
     ] = await Promise.all([
       import("@opentelemetry/resources"),
       import("./run-tracer.js"),
       import("./store-span-processor.js"),
       import("./run-spans.js"),
       import("./span-builder.js"),
+      import("./sampler.js"),
     ]);
     const delayMs = this.settings.batchDelayMs ?? 500;
     const processors: SpanProcessor[] = [
@@ -83,7 +88,12 @@ export class Tracing implements RunObserver {
         "service.version": version,
       }),
     );
-    const tracer = new RunTracer(resource, { name: "agentos", version }, processors);
+    const tracer = new RunTracer(
+      resource,
+      { name: "agentos", version },
+      processors,
+      makeSampler(this.settings.sampler ?? DEFAULT_SAMPLER),
+    );
     const builder = new SpanBuilder(Math.min(delayMs, 100), 256, this.logger);
     this.#started = {
       observer: { runStarted: (run) => new RunSpans(tracer, run, builder.schedule) },
