@@ -1,5 +1,7 @@
 /**
  * The server the HTTP benchmarks load: an agent with an instant scripted model, SQLite persistence.
+ * With BENCH_MODEL set (a model string, e.g. "openai:gpt-4o-mini" with OPENAI_BASE_URL pointing at
+ * bench/fake-openai.ts), the agent uses that provider's real adapter instead.
  * Usage: node --import tsx bench/bench-server.ts <db file>   (prints LISTENING <url>)
  */
 import pino from "pino";
@@ -11,7 +13,7 @@ import { SqliteDb } from "../src/storage/index.js";
 const agent = new Agent({
   id: "bench",
   name: "Bench",
-  model: ScriptedModel.reply("The quick brown fox jumps over the lazy dog."),
+  model: process.env.BENCH_MODEL || ScriptedModel.reply("The quick brown fox jumps over the lazy dog."),
 });
 const os = new AgentOS({
   agents: [agent],

@@ -1,14 +1,14 @@
 /**
  * Observability costs: CPU per run in process and run throughput over HTTP, tracing on versus off
- * (instant model, SQLite; alternating rounds to even out drift), and GET /metrics latency over
- * 100,000 stored runs (SQLite, and PostgreSQL when AGENTOS_TEST_PG_URL is set).
+ * (SQLite; the instant model, then a provider's real adapter; alternating to even out drift), and
+ * GET /metrics latency over 100,000 stored runs (SQLite, and PostgreSQL when AGENTOS_TEST_PG_URL is set).
  * Run: node --import tsx bench/observability.ts
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import pino from "pino";
@@ -21,6 +21,10 @@ import { fillRollups } from "../src/storage/sql/index.js";
 import type { SqlStore } from "../src/storage/sql/index.js";
 import { startChildServer } from "../test/helpers/child-server.js";
 import { freshPgDatabase } from "../test/helpers/services.js";
+import { median } from "./median.js";
+import { measureTracingParts } from "./tracing-parts.js";
+
+const execFileAsync = promisify(execFile);
 
 export interface TracingCost {
   /** Runs per second, median of the rounds. */
@@ -34,12 +38,38 @@ export interface TracingCost {
   errors: number;
 }
 
+/** The environment that points bench-server and tracing-cpu-child at bench/fake-openai.ts. */
+function providerEnv(url: string): Record<string, string> {
+  return { BENCH_MODEL: "openai:gpt-4o-mini", OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: "sk-bench" };
+}
+
+export interface TracingCostOptions {
+  rounds?: number;
+  seconds?: number;
+  connections?: number;
+  /**
+   * The agent calls a provider through its real adapter (OpenAI's Responses API, answered at once
+   * by bench/fake-openai.ts in its own process) instead of the in-process instant model: what a
+   * run costs the server in production, model latency aside.
+   */
+  provider?: boolean;
+}
+
 /** Non-stream runs per second (and server CPU per run) with tracing on and off, in alternating rounds. */
-export async function measureTracingCost(rounds = 6, seconds = 6, connections = 50): Promise<TracingCost> {
+export async function measureTracingCost(options: TracingCostOptions = {}): Promise<TracingCost> {
+  const { rounds = 6, seconds = 6, connections = 50, provider = false } = options;
   const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const fake = provider ? await startChildServer("bench/fake-openai.ts", []) : undefined;
+  const model = fake ? providerEnv(fake.url) : {};
   const servers = {
-    on: await startChildServer("bench/bench-server.ts", [join(dir, "on.db")], { AGENTOS_TRACING: "true" }),
-    off: await startChildServer("bench/bench-server.ts", [join(dir, "off.db")], { AGENTOS_TRACING: "false" }),
+    on: await startChildServer("bench/bench-server.ts", [join(dir, "on.db")], {
+      ...model,
+      AGENTOS_TRACING: "true",
+    }),
+    off: await startChildServer("bench/bench-server.ts", [join(dir, "off.db")], {
+      ...model,
+      AGENTOS_TRACING: "false",
+    }),
   };
   const load = (url: string, duration: number) =>
     autocannon({
@@ -77,7 +107,7 @@ export async function measureTracingCost(rounds = 6, seconds = 6, connections = 
       errors,
     };
   } finally {
-    for (const s of Object.values(servers)) {
+    for (const s of [...Object.values(servers), ...(fake ? [fake] : [])]) {
       s.proc.kill("SIGKILL");
       await s.exited;
     }
@@ -85,69 +115,61 @@ export async function measureTracingCost(rounds = 6, seconds = 6, connections = 
   }
 }
 
+export interface TracingCpuOptions {
+  /** Processes per mode, alternating which goes first. */
+  pairs?: number;
+  /** Runs each process measures, after 3,000 to warm up. */
+  runs?: number;
+  /** As in TracingCostOptions. */
+  provider?: boolean;
+}
+
 export interface TracingCpu {
-  /** CPU microseconds per run (user + system, whole process), tracing on and off. */
+  /** CPU microseconds per run (user + system, all threads), tracing on and off: medians. */
   onUs: number;
   offUs: number;
+  /** Median of the pairs' own ratios, in percent: CPU, and wall time per run (in-process throughput). */
   costPercent: number;
+  wallCostPercent: number;
 }
 
 /**
- * CPU time per run, in process, tracing on versus off: robust to other load on the machine (what
- * the HTTP figure is not). Runs go through the RunManager (store, events, observers) with 50 at a
- * time; the tracing round includes storing its spans.
+ * CPU time per run in process, tracing on versus off: no load generator shares the figure (as it
+ * does over HTTP), though it still moves with the machine's speed. Each measure is its own process
+ * (bench/tracing-cpu-child.ts), so one mode's garbage, heap growth and compiled code never land on
+ * the other; pairs alternate which mode goes first. Runs go through the RunManager (store, events, observers), 50 at a time; the
+ * tracing side includes storing its spans.
  */
-export async function measureTracingCpu(runsPerRound = 2000, rounds = 8): Promise<TracingCpu> {
-  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
-  const agent = new Agent({ id: "bench", name: "Bench", model: ScriptedModel.reply("The quick brown fox.") });
-  const make = async (tracing: boolean, file: string) => {
-    const os = new AgentOS({
-      agents: [agent],
-      db: new SqliteDb({ file: join(dir, file) }),
-      logger: pino({ level: "warn" }),
-      tracing,
-      env: {},
-    });
-    await os.start();
-    return os;
+export async function measureTracingCpu(options: TracingCpuOptions = {}): Promise<TracingCpu> {
+  const { pairs = 5, runs = 10_000, provider = false } = options;
+  const fake = provider ? await startChildServer("bench/fake-openai.ts", []) : undefined;
+  const env = { ...process.env, ...(fake ? providerEnv(fake.url) : {}) };
+  const measure = async (mode: "on" | "off") => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ["--import", "tsx", "bench/tracing-cpu-child.ts", mode, String(runs)],
+      { maxBuffer: 1 << 20, env },
+    );
+    return JSON.parse(stdout.trim().split("\n").pop()!) as { cpuUs: number; wallUs: number };
   };
-  const oses = { on: await make(true, "on.db"), off: await make(false, "off.db") };
-  const round = async (os: AgentOS, n: number) => {
-    const start = process.cpuUsage();
-    let next = 0;
-    const worker = async () => {
-      while (next < n) {
-        next++;
-        const live = await os.runs.start({ component: agent, input: { message: "hello" } });
-        await live.output;
-      }
-    };
-    await Promise.all(Array.from({ length: 50 }, worker));
-    await os.runs.drain(60_000); // the runs' events are stored
-    await os.tracing.flush();
-    collectGarbage(); // each round pays for its own garbage, not the next one's
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / n;
-  };
+  const on: { cpuUs: number; wallUs: number }[] = [];
+  const off: { cpuUs: number; wallUs: number }[] = [];
   try {
-    await round(oses.on, 300);
-    await round(oses.off, 300);
-    // Rounds alternate which mode goes first; the cost is the median of the rounds' own ratios.
-    const on: number[] = [];
-    const off: number[] = [];
-    for (let r = 0; r < rounds; r++)
-      for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
-        (mode === "on" ? on : off).push(await round(oses[mode], runsPerRound));
-    return {
-      onUs: median(on),
-      offUs: median(off),
-      costPercent: median(on.map((v, r) => ((v - off[r]!) / off[r]!) * 100)),
-    };
+    for (let p = 0; p < pairs; p++)
+      for (const mode of p % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
+        (mode === "on" ? on : off).push(await measure(mode));
   } finally {
-    await oses.on.close();
-    await oses.off.close();
-    rmSync(dir, { recursive: true, force: true });
+    fake?.proc.kill("SIGKILL");
+    await fake?.exited;
   }
+  const ratio = (pick: (m: { cpuUs: number; wallUs: number }) => number) =>
+    median(on.map((m, p) => ((pick(m) - pick(off[p]!)) / pick(off[p]!)) * 100));
+  return {
+    onUs: median(on.map((m) => m.cpuUs)),
+    offUs: median(off.map((m) => m.cpuUs)),
+    costPercent: ratio((m) => m.cpuUs),
+    wallCostPercent: ratio((m) => m.wallUs),
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -283,16 +305,30 @@ export async function measureMetricsLatency(runs = 100_000, requests = 50): Prom
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const cpu = await measureTracingCpu();
+  const parts = await measureTracingParts();
   console.log(
-    `CPU per run (in process, SQLite): tracing on ${cpu.onUs.toFixed(0)} µs, off ${cpu.offUs.toFixed(0)} µs, ` +
-      `cost ${cpu.costPercent.toFixed(1)}%`,
+    `tracing per run, apart from the run: making spans ${parts.makeUs.toFixed(1)} µs, ` +
+      `storing them in SQLite ${parts.storeUs.toFixed(1)} µs`,
   );
+  for (const provider of [false, true]) {
+    const cpu = await measureTracingCpu({ provider });
+    console.log(
+      `CPU per run (in process, SQLite, ${provider ? "calling a provider" : "instant model"}): tracing on ` +
+        `${cpu.onUs.toFixed(0)} µs, off ${cpu.offUs.toFixed(0)} µs, cost ${cpu.costPercent.toFixed(1)}%; ` +
+        `wall time per run ${cpu.wallCostPercent.toFixed(1)}% apart`,
+    );
+  }
   const cost = await measureTracingCost();
   console.log(
     `runs over HTTP (50 connections, SQLite): tracing on ${Math.round(cost.on)}/s, off ${Math.round(cost.off)}/s, ` +
       `cost ${cost.costPercent.toFixed(1)}%; server CPU per run on ${cost.onCpuUs.toFixed(0)} µs, ` +
       `off ${cost.offCpuUs.toFixed(0)} µs; errors ${cost.errors}`,
+  );
+  const real = await measureTracingCost({ provider: true });
+  console.log(
+    `runs over HTTP calling a provider (OpenAI adapter, loopback): tracing on ${Math.round(real.on)}/s, ` +
+      `off ${Math.round(real.off)}/s, cost ${real.costPercent.toFixed(1)}%; server CPU per run ` +
+      `on ${real.onCpuUs.toFixed(0)} µs, off ${real.offCpuUs.toFixed(0)} µs; errors ${real.errors}`,
   );
   for (const m of await measureMetricsLatency())
     console.log(
@@ -309,16 +345,4 @@ function processCpuUs(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-/** A full collection on demand, without starting node with --expose-gc. */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

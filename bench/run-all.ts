@@ -88,6 +88,12 @@ rows.push([
   `${Math.round(tracing.on)} vs ${Math.round(tracing.off)}/s (${tracing.costPercent.toFixed(1)}%)`,
   "< 5% apart",
 ]);
+const real = await measureTracingCost({ provider: true });
+rows.push([
+  "the same, calling a provider (OpenAI adapter, loopback)",
+  `${Math.round(real.on)} vs ${Math.round(real.off)}/s (${real.costPercent.toFixed(1)}%)`,
+  "< 5% apart",
+]);
 for (const m of await measureMetricsLatency())
   rows.push([
     `GET /metrics, ${m.runs.toLocaleString("en")} runs (${m.backend})`,
