@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "kysely";
@@ -148,7 +149,7 @@ export async function measureTracingCpu(options: TracingCpuOptions = {}): Promis
     const { stdout } = await execFileAsync(
       process.execPath,
       ["--import", "tsx", "bench/tracing-cpu-child.ts", mode, String(runs)],
-      { maxBuffer: 1 << 20, env },
+      { maxBuffer: 1 << 20, env, cwd: fileURLToPath(new URL("..", import.meta.url)) },
     );
     return JSON.parse(stdout.trim().split("\n").pop()!) as { cpuUs: number; wallUs: number };
   };
