@@ -4,8 +4,8 @@ import { parseCorsOrigins, withDefaultOrigins } from "../server/http/cors.js";
 import { parseRateLimit } from "../server/rate-limit/index.js";
 import type { RateLimitSpec } from "../server/rate-limit/index.js";
 import { otlpTracesUrl } from "../telemetry/tracing/tracing.js";
-import { readSampler } from "../telemetry/tracing/sampler.js";
-import type { SamplerSettings } from "../telemetry/tracing/sampler.js";
+import { readSampler } from "../telemetry/tracing/sampler-settings.js";
+import type { SamplerSettings } from "../telemetry/tracing/sampler-settings.js";
 
 /** Settings read from the environment; code options win over them. Every variable is in the README. */
 export interface EnvConfig {

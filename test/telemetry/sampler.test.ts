@@ -1,7 +1,8 @@
 import { TraceFlags } from "@opentelemetry/api";
 import type { SpanContext } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { makeSampler, readSampler } from "../../src/telemetry/tracing/sampler.js";
+import { makeSampler } from "../../src/telemetry/tracing/sampler.js";
+import { readSampler } from "../../src/telemetry/tracing/sampler-settings.js";
 
 // Trace ids whose random right-hand 52 bits are the lowest and the highest there are.
 const LOW = "0123456789abcdef0000000000000000";

@@ -12,7 +12,8 @@ import type { Resource } from "@opentelemetry/resources";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { hrTime, RecordedSpan } from "./recorded-span.js";
 import type { SpanOrigin } from "./recorded-span.js";
-import { DEFAULT_SAMPLER, makeSampler } from "./sampler.js";
+import { makeSampler } from "./sampler.js";
+import { DEFAULT_SAMPLER } from "./sampler-settings.js";
 import type { Sample } from "./sampler.js";
 import { TimeOrderedIdGenerator } from "./time-ordered-ids.js";
 

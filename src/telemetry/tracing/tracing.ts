@@ -2,7 +2,8 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { ObservedRun, RunObserver, RunWatch } from "../../runtime/index.js";
 import type { Store } from "../../storage/index.js";
-import type { SamplerSettings } from "./sampler.js";
+import { DEFAULT_SAMPLER } from "./sampler-settings.js";
+import type { SamplerSettings } from "./sampler-settings.js";
 
 export interface TracingSettings {
   /** Default true (AGENTOS_TRACING). */
@@ -51,7 +52,7 @@ export class Tracing implements RunObserver {
       { StoreSpanProcessor },
       { RunSpans },
       { SpanBuilder },
-      { DEFAULT_SAMPLER, makeSampler },
+      { makeSampler },
     ] = await Promise.all([
       import("@opentelemetry/resources"),
       import("./run-tracer.js"),
