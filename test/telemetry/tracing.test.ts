@@ -84,6 +84,17 @@ const flow = new Workflow({
   ],
 });
 
+/** A knowledge base in its own SQLite file, holding one passage about resetting the widget. */
+async function widgetManual() {
+  const kdb = await tempSqlite();
+  const manual = new Knowledge({ id: "manual", name: "Manual", db: kdb.db });
+  await manual.insert({
+    text: "To reset the widget, hold the red button for ten seconds.",
+    name: "reset.md",
+  });
+  return { kdb, manual };
+}
+
 const byName = (t: TraceJson, name: string) => t.spans.filter((s) => s.name === name);
 const one = (t: TraceJson, name: string) => {
   const found = byName(t, name);
@@ -260,12 +271,7 @@ describe("tracing", () => {
 
 describe("tracing knowledge and memory", () => {
   it("a search_knowledge call is a knowledge.search span and a memory update a memory.update span, under the run", async () => {
-    const kdb = await tempSqlite();
-    const manual = new Knowledge({ id: "manual", name: "Manual", db: kdb.db });
-    await manual.insert({
-      text: "To reset the widget, hold the red button for ten seconds.",
-      name: "reset.md",
-    });
+    const { kdb, manual } = await widgetManual();
     let turn = 0;
     const model = new ScriptedModel({
       fallback: (call) => {
@@ -315,12 +321,7 @@ describe("tracing knowledge and memory", () => {
 
 describe("tracing the automatic knowledge lookup", () => {
   it("is a knowledge.search span under its run, before the model request: for an agent and for a team's member", async () => {
-    const kdb = await tempSqlite();
-    const manual = new Knowledge({ id: "manual", name: "Manual", db: kdb.db });
-    await manual.insert({
-      text: "To reset the widget, hold the red button for ten seconds.",
-      name: "reset.md",
-    });
+    const { kdb, manual } = await widgetManual();
     const support = new Agent({
       id: "support",
       name: "Support",
