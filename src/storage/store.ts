@@ -138,6 +138,8 @@ export interface RunStore {
   get(runId: string): Promise<RunOutput | undefined>;
   list(query: RunListQuery): Promise<RunOutput[]>;
   summaries(query: RunListQuery): Promise<RunSummary[]>;
+  /** The first top-level run stored (as `list` orders them) of each of these sessions that has one, by session id. */
+  firstRuns(sessionIds: readonly string[]): Promise<Map<string, RunOutput>>;
   /** The last `limit` completed top-level runs of a session for one component, oldest first. */
   history(sessionId: string, componentId: string, limit: number): Promise<RunOutput[]>;
   /** At startup: runs a crash left RUNNING or PENDING become ERROR with the reason. Returns their ids. */

@@ -107,6 +107,20 @@ export function storeContract(
       expect((await store.sessions.get(sid))?.run_count).toBe(5);
     });
 
+    it("finds each session's first top-level run in one call", async () => {
+      const [a, b, none] = [newId(), newId(), newId()];
+      const run = (run_id: string, session_id: string, parent_run_id: string | null = null) =>
+        runOf({ run_id, session_id, parent_run_id, input: { input_content: run_id } });
+      for (const r of [run(`${a}-first`, a), run(`${b}-only`, b), run(`${a}-second`, a)])
+        await store.runs.begin(r, seed(r.session_id));
+      await store.runs.begin(run(`${a}-member`, a, `${a}-first`), seed(a, null, "member"));
+      const firsts = await store.runs.firstRuns([a, b, none, a]);
+      expect([...firsts.keys()].sort()).toEqual([a, b].sort());
+      expect(firsts.get(a)).toMatchObject({ run_id: `${a}-first`, input: { input_content: `${a}-first` } });
+      expect(firsts.get(b)?.run_id).toBe(`${b}-only`);
+      expect((await store.runs.firstRuns([])).size).toBe(0);
+    });
+
     it("lists runs of one user only, filtered before the limit", async () => {
       const component = `owner-${newId()}`;
       for (const user of ["u1", "u1", "u1", "u2"]) {

@@ -181,6 +181,37 @@ export class SqlRunStore implements RunStore {
     return rows.map(toRunSummary);
   }
 
+  async firstRuns(sessionIds: readonly string[]): Promise<Map<string, RunOutput>> {
+    if (!sessionIds.length) return new Map();
+    // Per session, the first entry of runs_session_idx that is top-level: a short walk each, as `list` does.
+    const rows = await this.db()
+      .selectFrom("runs")
+      .select(["data", "status", "error"])
+      .where("run_id", "in", (eb) =>
+        eb
+          .selectFrom("sessions as s")
+          .select((inner) =>
+            inner
+              .selectFrom("runs as e")
+              .select("e.run_id")
+              .whereRef("e.session_id", "=", "s.session_id")
+              .where("e.parent_run_id", "is", null)
+              .orderBy("e.created_at", "asc")
+              .orderBy("e.run_id", "asc")
+              .limit(1)
+              .as("first_run_id"),
+          )
+          .where("s.session_id", "in", [...new Set(sessionIds)]),
+      )
+      .execute();
+    return new Map(
+      rows.map((row) => {
+        const run = toRun(row);
+        return [run.session_id, run];
+      }),
+    );
+  }
+
   async history(sessionId: string, componentId: string, limit: number): Promise<RunOutput[]> {
     if (limit <= 0) return [];
     const rows = await this.db()

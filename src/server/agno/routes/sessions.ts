@@ -76,12 +76,9 @@ export function agnoSessionRoutes(ctx: ServerContext, sessions: SessionService):
           sortOrder: query.sort_order,
         });
         // Unnamed sessions are called by their first message, which only their first run has.
-        const data = await Promise.all(
-          page.sessions.map(async (s) => {
-            const first = s.session_name ? undefined : await firstRun(ctx, s.session_id);
-            return sessionSchema(s, displayName(s, first));
-          }),
-        );
+        const unnamed = page.sessions.filter((s) => !s.session_name).map((s) => s.session_id);
+        const firsts = await ctx.store.runs.firstRuns(unnamed);
+        const data = page.sessions.map((s) => sessionSchema(s, displayName(s, firsts.get(s.session_id))));
         return paginatedResponse(data, query.page, query.limit, page.total, performance.now() - began);
       },
     }),
@@ -216,11 +213,6 @@ export function agnoSessionRoutes(ctx: ServerContext, sessions: SessionService):
       },
     }),
   ];
-}
-
-async function firstRun(ctx: ServerContext, sessionId: string): Promise<RunOutput | undefined> {
-  const [run] = await ctx.store.runs.list({ sessionId, topLevelOnly: true, limit: 1 });
-  return run;
 }
 
 function inRange(run: RunOutput, q: { created_after?: number; created_before?: number }): boolean {
