@@ -2,11 +2,18 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { RunEvent } from "../../run/index.js";
 import type { RunEventStore } from "../store.js";
+import { BulkInsert } from "./bulk-insert.js";
 import { fromJson } from "./dialect.js";
 import type { Database } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
 export class SqlRunEventStore implements RunEventStore {
+  readonly #insert = new BulkInsert(
+    "run_events",
+    ["run_id", "first_index", "last_index", "data", "created_at"],
+    ["run_id", "first_index"],
+  );
+
   constructor(
     private readonly db: () => Kysely<Database>,
     private readonly writes: WriteBatcher,
@@ -36,15 +43,7 @@ export class SqlRunEventStore implements RunEventStore {
       span.push(ev);
     }
     close();
-    await this.writes.run(async (trx) => {
-      for (let i = 0; i < rows.length; i += 100) {
-        await trx
-          .insertInto("run_events")
-          .values(rows.slice(i, i + 100))
-          .onConflict((oc) => oc.columns(["run_id", "first_index"]).doNothing())
-          .execute();
-      }
-    });
+    await this.writes.run((trx) => this.#insert.execute(trx, rows));
   }
 
   async list(runId: string, afterIndex: number): Promise<RunEvent[]> {

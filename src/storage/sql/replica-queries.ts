@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { ReplicaStore } from "../replica-store.js";
 import { failUnfinishedRuns } from "./run-rollups.js";
+import type { RunRollups } from "./run-rollups.js";
 import type { Database } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
@@ -8,6 +9,7 @@ export class SqlReplicaStore implements ReplicaStore {
   constructor(
     private readonly db: () => Kysely<Database>,
     private readonly writes: WriteBatcher,
+    private readonly rollups: RunRollups,
   ) {}
 
   async heartbeat(replicaId: string, nowMs: number): Promise<void> {
@@ -30,7 +32,7 @@ export class SqlReplicaStore implements ReplicaStore {
           .execute()
       ).map((r) => r.replica_id);
       if (!dead.length) return [];
-      const ended = await failUnfinishedRuns(trx, { replicaIds: dead }, reason, nowMs);
+      const ended = await failUnfinishedRuns(trx, this.rollups, { replicaIds: dead }, reason, nowMs);
       await trx.deleteFrom("replicas").where("replica_id", "in", dead).execute();
       return ended;
     });
@@ -54,7 +56,7 @@ export class SqlReplicaStore implements ReplicaStore {
 
   async fail(runIds: string[], reason: string, nowMs: number): Promise<string[]> {
     if (!runIds.length) return [];
-    return this.writes.run((trx) => failUnfinishedRuns(trx, { runIds }, reason, nowMs));
+    return this.writes.run((trx) => failUnfinishedRuns(trx, this.rollups, { runIds }, reason, nowMs));
   }
 
   async leave(replicaId: string): Promise<void> {

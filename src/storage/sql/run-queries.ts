@@ -5,8 +5,9 @@ import type { RunOutput, RunStatus } from "../../run/index.js";
 import type { RunListQuery, RunStore, RunSummary, SessionRecord, SessionSeed } from "../store.js";
 import { toJson } from "./dialect.js";
 import { toRun, toRunSummary, toSession } from "./rows.js";
-import { FACT_COLUMNS, failUnfinishedRuns, rollUp } from "./run-rollups.js";
-import type { RunFacts } from "./run-rollups.js";
+import { failUnfinishedRuns } from "./run-rollups.js";
+import type { RunFacts, RunRollups } from "./run-rollups.js";
+import { RunStatements } from "./run-statements.js";
 import type { Database, RunsTable } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
@@ -32,19 +33,18 @@ function columns(run: RunOutput): Omit<RunsTable, "run_id" | "session_id" | "cre
 }
 
 export class SqlRunStore implements RunStore {
+  readonly #sql = new RunStatements();
+
   constructor(
     private readonly db: () => Kysely<Database>,
     private readonly writes: WriteBatcher,
+    private readonly rollups: RunRollups,
   ) {}
 
   async begin(run: RunOutput, seed: SessionSeed): Promise<SessionRecord> {
     return this.writes.run(async (trx) => {
       const now = Date.now();
-      let row = await trx
-        .selectFrom("sessions")
-        .selectAll()
-        .where("session_id", "=", seed.session_id)
-        .executeTakeFirst();
+      let row = await this.#sql.session.first(trx, { session_id: seed.session_id });
       if (!row) {
         if (run.parent_run_id) throw new NotFoundError("Session not found");
         const fresh = {
@@ -64,7 +64,7 @@ export class SqlRunStore implements RunStore {
           created_at: now,
           updated_at: now,
         };
-        await trx.insertInto("sessions").values(fresh).execute();
+        await this.#sql.newSession.execute(trx, fresh);
         row = fresh;
       } else if (!run.parent_run_id) {
         if (row.component_id !== seed.component_id || row.session_type !== seed.session_type) {
@@ -76,24 +76,17 @@ export class SqlRunStore implements RunStore {
           throw new NotFoundError("Session not found");
         }
       }
-      const existing = await factsOf(trx, run.run_id);
-      const owner = seed.replica_id ? { replica_id: seed.replica_id } : {};
+      const existing = await this.#sql.facts.first(trx, { run_id: run.run_id });
       if (existing) {
-        await update(trx, run, existing, owner);
+        await this.#update(trx, run, existing, seed.replica_id ?? undefined);
       } else {
         const row = { run_id: run.run_id, session_id: run.session_id, created_at: now, ...columns(run) };
-        await trx
-          .insertInto("runs")
-          .values({ ...row, ...owner })
-          .execute();
-        await rollUp(trx, undefined, row);
-        if (!run.parent_run_id) {
-          await trx
-            .updateTable("sessions")
-            .set((eb) => ({ run_count: eb("run_count", "+", 1), updated_at: now }))
-            .where("session_id", "=", seed.session_id)
-            .execute();
-        }
+        if (seed.replica_id)
+          await this.#sql.newOwnedRun.execute(trx, { ...row, replica_id: seed.replica_id });
+        else await this.#sql.newRun.execute(trx, row);
+        await this.rollups.change(trx, undefined, row);
+        if (!run.parent_run_id)
+          await this.#sql.countRun.execute(trx, { session_id: seed.session_id, updated_at: now });
       }
       return toSession(row);
     });
@@ -101,8 +94,8 @@ export class SqlRunStore implements RunStore {
 
   async save(run: RunOutput): Promise<void> {
     await this.writes.run(async (trx) => {
-      const before = await factsOf(trx, run.run_id);
-      if (before) await update(trx, run, before);
+      const before = await this.#sql.facts.first(trx, { run_id: run.run_id });
+      if (before) await this.#update(trx, run, before);
     });
   }
 
@@ -113,19 +106,20 @@ export class SqlRunStore implements RunStore {
     // A nested run (team member, workflow step) leaves the session's messages and state to its parent.
     const nested = run.parent_run_id !== null;
     await this.writes.run(async (trx) => {
-      const before = await factsOf(trx, run.run_id);
-      if (before) await update(trx, run, before);
-      await trx
-        .updateTable("sessions")
-        .set((eb) => ({
-          updated_at: Date.now(),
-          ...(nested ? {} : { message_count: eb("message_count", "+", session.messages_added) }),
-          ...(session.session_state !== undefined && !nested
-            ? { session_state: toJson(session.session_state) }
-            : {}),
-        }))
-        .where("session_id", "=", run.session_id)
-        .execute();
+      const before = await this.#sql.facts.first(trx, { run_id: run.run_id });
+      if (before) await this.#update(trx, run, before);
+      const turn = {
+        session_id: run.session_id,
+        updated_at: Date.now(),
+        messages_added: session.messages_added,
+      };
+      if (nested) await this.#sql.touchSession.execute(trx, turn);
+      else if (session.session_state === undefined) await this.#sql.endTurn.execute(trx, turn);
+      else
+        await this.#sql.endTurnWithState.execute(trx, {
+          ...turn,
+          session_state: toJson(session.session_state),
+        });
     });
   }
 
@@ -229,12 +223,12 @@ export class SqlRunStore implements RunStore {
   }
 
   failUnfinished(reason: string): Promise<string[]> {
-    return this.writes.run((trx) => failUnfinishedRuns(trx, {}, reason, Date.now()));
+    return this.writes.run((trx) => failUnfinishedRuns(trx, this.rollups, {}, reason, Date.now()));
   }
 
   async transition(runId: string, from: RunStatus, to: RunStatus): Promise<boolean> {
     return this.writes.run(async (trx) => {
-      const before = await factsOf(trx, runId);
+      const before = await this.#sql.facts.first(trx, { run_id: runId });
       if (!before || before.status !== from) return false;
       const res = await trx
         .updateTable("runs")
@@ -243,30 +237,27 @@ export class SqlRunStore implements RunStore {
         .where("status", "=", from)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
-      await rollUp(trx, before, { ...before, status: to });
+      await this.rollups.change(trx, before, { ...before, status: to });
       return true;
     });
   }
-}
 
-/** The rolled-up columns of a stored run, read in the transaction that changes it. */
-function factsOf(trx: Transaction<Database>, runId: string): Promise<RunFacts | undefined> {
-  return trx.selectFrom("runs").select(FACT_COLUMNS).where("run_id", "=", runId).executeTakeFirst();
-}
-
-/** Writes the run's columns over a stored row and rolls the change up. */
-async function update(
-  trx: Transaction<Database>,
-  run: RunOutput,
-  before: RunFacts,
-  owner: { replica_id?: string } = {},
-): Promise<void> {
-  const cols = columns(run);
-  await trx
-    .updateTable("runs")
-    .set({ ...cols, ...owner })
-    .where("run_id", "=", run.run_id)
-    .execute();
-  // created_at, the component and the parent never change: the roll-up key stays the same.
-  await rollUp(trx, before, { ...before, ...cols, created_at: before.created_at });
+  /** Writes the run's columns over a stored row (and a new owner, when a replica takes it up) and rolls the change up. */
+  async #update(
+    trx: Transaction<Database>,
+    run: RunOutput,
+    before: RunFacts,
+    replicaId?: string,
+  ): Promise<void> {
+    const cols = columns(run);
+    if (replicaId)
+      await trx
+        .updateTable("runs")
+        .set({ ...cols, replica_id: replicaId })
+        .where("run_id", "=", run.run_id)
+        .execute();
+    else await this.#sql.writeRun.execute(trx, { ...cols, run_id: run.run_id });
+    // created_at, the component and the parent never change: the roll-up key stays the same.
+    await this.rollups.change(trx, before, { ...before, ...cols, created_at: before.created_at });
+  }
 }

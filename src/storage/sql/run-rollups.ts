@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
-import type { Database, RunsTable } from "./schema.js";
+import { params, Prepared } from "./prepared.js";
+import type { Database, RunRollupsTable, RunsTable } from "./schema.js";
 
 export const DAY_MS = 86_400_000;
 const ENDED = new Set(["COMPLETED", "ERROR", "CANCELLED"]);
@@ -57,70 +58,72 @@ function counts(f: RunFacts | undefined) {
   };
 }
 
+const KEY_COLUMNS = ["day", "component_kind", "component_id", "top_level"] as const;
+const COUNTERS = [
+  "runs",
+  "completed",
+  "errors",
+  "cancelled",
+  "input_tokens",
+  "output_tokens",
+  "latency_count",
+  "ttft_count",
+] as const;
+type Key = Pick<RunRollupsTable, (typeof KEY_COLUMNS)[number]>;
+type Delta = ReturnType<typeof counts>;
+
 /**
- * Keeps the daily roll-ups (run_rollups, run_rollup_users) in step with one run row's change from
- * `before` to `after`, in the transaction that changes the row: /metrics reads these, not the runs.
+ * Keeps the daily roll-ups (run_rollups, run_rollup_users) in step with run rows' changes, in the
+ * transaction that changes a row: /metrics reads these, not the runs.
  */
-export async function rollUp(
-  trx: Transaction<Database>,
-  before: RunFacts | undefined,
-  after: RunFacts,
-): Promise<void> {
-  const a = counts(after);
-  const b = counts(before);
-  const delta = Object.fromEntries(
-    Object.entries(a).map(([k, v]) => [k, v - b[k as keyof typeof b]]),
-  ) as typeof a;
-  const key = {
-    day: Math.floor(Number(after.created_at) / DAY_MS),
-    component_kind: after.component_kind,
-    component_id: after.component_id,
-    top_level: after.parent_run_id === null ? 1 : 0,
-  };
-  if (Object.values(delta).some((v) => v !== 0))
-    await trx
+export class RunRollups {
+  readonly #add = new Prepared<Key & Delta>((db, p) =>
+    db
       .insertInto("run_rollups")
-      .values({ ...key, ...delta })
+      .values(params(p, [...KEY_COLUMNS, ...COUNTERS]))
       .onConflict((oc) =>
-        oc.columns(["day", "component_kind", "component_id", "top_level"]).doUpdateSet((eb) => ({
-          runs: eb("run_rollups.runs", "+", delta.runs),
-          completed: eb("run_rollups.completed", "+", delta.completed),
-          errors: eb("run_rollups.errors", "+", delta.errors),
-          cancelled: eb("run_rollups.cancelled", "+", delta.cancelled),
-          input_tokens: eb("run_rollups.input_tokens", "+", delta.input_tokens),
-          output_tokens: eb("run_rollups.output_tokens", "+", delta.output_tokens),
-          latency_count: eb("run_rollups.latency_count", "+", delta.latency_count),
-          ttft_count: eb("run_rollups.ttft_count", "+", delta.ttft_count),
-        })),
-      )
-      .execute();
-  if (after.user_id !== null && (!before || before.user_id !== after.user_id))
-    await trx
+        oc
+          .columns([...KEY_COLUMNS])
+          .doUpdateSet((eb) =>
+            Object.fromEntries(COUNTERS.map((c) => [c, eb(`run_rollups.${c}`, "+", p(c))])),
+          ),
+      ),
+  );
+  readonly #user = new Prepared<Key & { user_id: string }>((db, p) =>
+    db
       .insertInto("run_rollup_users")
-      .values({ ...key, user_id: after.user_id })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .values(params(p, [...KEY_COLUMNS, "user_id"]))
+      .onConflict((oc) => oc.doNothing()),
+  );
+
+  /** Rolls up one run row's change from `before` (undefined: a new row) to `after`. */
+  async change(trx: Transaction<Database>, before: RunFacts | undefined, after: RunFacts): Promise<void> {
+    const a = counts(after);
+    const b = counts(before);
+    const delta = Object.fromEntries(
+      Object.entries(a).map(([k, v]) => [k, v - b[k as keyof typeof b]]),
+    ) as Delta;
+    const key = {
+      day: Math.floor(Number(after.created_at) / DAY_MS),
+      component_kind: after.component_kind,
+      component_id: after.component_id,
+      top_level: after.parent_run_id === null ? 1 : 0,
+    };
+    if (Object.values(delta).some((v) => v !== 0)) await this.#add.execute(trx, { ...key, ...delta });
+    if (after.user_id !== null && (!before || before.user_id !== after.user_id))
+      await this.#user.execute(trx, { ...key, user_id: after.user_id });
+  }
 }
 
 /** Creates the roll-up tables and fills them from the runs already stored (migration 21). */
 export async function createRollups(db: Kysely<any>): Promise<void> {
-  const counters = [
-    "runs",
-    "completed",
-    "errors",
-    "cancelled",
-    "input_tokens",
-    "output_tokens",
-    "latency_count",
-    "ttft_count",
-  ];
   let table = db.schema
     .createTable("run_rollups")
     .addColumn("day", "integer", (c) => c.notNull())
     .addColumn("component_kind", "text", (c) => c.notNull())
     .addColumn("component_id", "text", (c) => c.notNull())
     .addColumn("top_level", "integer", (c) => c.notNull());
-  for (const c of counters) table = table.addColumn(c, "bigint", (col) => col.notNull().defaultTo(0));
+  for (const c of COUNTERS) table = table.addColumn(c, "bigint", (col) => col.notNull().defaultTo(0));
   await table
     .addPrimaryKeyConstraint("run_rollups_pk", ["day", "component_kind", "component_id", "top_level"])
     .execute();
@@ -168,6 +171,7 @@ export async function fillRollups(db: Kysely<any>): Promise<void> {
  */
 export async function failUnfinishedRuns(
   trx: Transaction<Database>,
+  rollups: RunRollups,
   only: { runIds?: string[]; replicaIds?: string[] },
   reason: string,
   nowMs: number,
@@ -196,7 +200,7 @@ export async function failUnfinishedRuns(
       .execute();
     for (const { run_id } of ended) {
       const before = facts.get(run_id)!;
-      await rollUp(trx, before, { ...before, status: "ERROR" });
+      await rollups.change(trx, before, { ...before, status: "ERROR" });
       failed.push(run_id);
     }
   }

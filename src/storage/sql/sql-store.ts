@@ -18,6 +18,7 @@ import { SqlRunStore } from "./run-queries.js";
 import type { Database } from "./schema.js";
 import { SqlSessionStore } from "./session-queries.js";
 import { SqlTraceStore } from "./trace-queries.js";
+import { RunRollups } from "./run-rollups.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 /** The one SQL implementation of the Store; a DialectParts supplies what differs per backend. */
@@ -40,15 +41,16 @@ export class SqlStore implements Store {
   ) {
     const db = () => this.kysely;
     const writes = new WriteBatcher(db);
+    const rollups = new RunRollups();
     this.sessions = new SqlSessionStore(db, writes);
-    this.runs = new SqlRunStore(db, writes);
+    this.runs = new SqlRunStore(db, writes, rollups);
     this.events = new SqlRunEventStore(db, writes);
     this.idempotency = new SqlIdempotencyStore(db, writes);
     this.knowledge = new SqlKnowledgeStore(db, writes, parts);
     this.memories = new SqlMemoryStore(db, writes);
     this.traces = new SqlTraceStore(db, writes);
     this.metrics = new SqlMetricsStore(db);
-    this.replicas = new SqlReplicaStore(db, writes);
+    this.replicas = new SqlReplicaStore(db, writes, rollups);
   }
 
   get dialect() {

@@ -1,6 +1,10 @@
-import { sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./schema.js";
+
+const SAVEPOINT = CompiledQuery.raw("savepoint agentos_write");
+const ROLLBACK = CompiledQuery.raw("rollback to savepoint agentos_write");
+const RELEASE = CompiledQuery.raw("release savepoint agentos_write");
 
 type Op = (trx: Transaction<Database>) => Promise<unknown>;
 
@@ -47,14 +51,14 @@ export class WriteBatcher {
                 results.push({ ok: true, value: await item.op(trx) });
                 continue;
               }
-              await sql`savepoint agentos_write`.execute(trx);
+              await trx.executeQuery(SAVEPOINT);
               try {
                 results.push({ ok: true, value: await item.op(trx) });
               } catch (err) {
-                await sql`rollback to savepoint agentos_write`.execute(trx);
+                await trx.executeQuery(ROLLBACK);
                 results.push({ ok: false, err });
               }
-              await sql`release savepoint agentos_write`.execute(trx);
+              await trx.executeQuery(RELEASE);
             }
           });
       } catch (err) {
