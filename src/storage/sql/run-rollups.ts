@@ -100,16 +100,16 @@ export class RunRollups {
   async change(trx: Transaction<Database>, before: RunFacts | undefined, after: RunFacts): Promise<void> {
     const a = counts(after);
     const b = counts(before);
-    const delta = Object.fromEntries(
-      Object.entries(a).map(([k, v]) => [k, v - b[k as keyof typeof b]]),
-    ) as Delta;
+    const delta = { ...a };
+    let changed = false;
+    for (const c of COUNTERS) if ((delta[c] -= b[c]) !== 0) changed = true;
     const key = {
       day: Math.floor(Number(after.created_at) / DAY_MS),
       component_kind: after.component_kind,
       component_id: after.component_id,
       top_level: after.parent_run_id === null ? 1 : 0,
     };
-    if (Object.values(delta).some((v) => v !== 0)) await this.#add.execute(trx, { ...key, ...delta });
+    if (changed) await this.#add.execute(trx, { ...key, ...delta });
     if (after.user_id !== null && (!before || before.user_id !== after.user_id))
       await this.#user.execute(trx, { ...key, user_id: after.user_id });
   }
