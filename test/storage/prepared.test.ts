@@ -8,7 +8,7 @@ describe("Prepared", () => {
     try {
       const db = await kyselyOf(t.db);
       let builds = 0;
-      const insert = new Prepared<{ id: string; name: string; created: number }>((k, p) => {
+      const insert = new Prepared<{ id: string; name: string; created: number; label?: string }>((k, p) => {
         builds++;
         // run_count comes from the statement (1), not from the caller.
         return k.insertInto("sessions").values({
@@ -19,7 +19,7 @@ describe("Prepared", () => {
           team_id: null,
           workflow_id: null,
           user_id: null,
-          session_name: null,
+          session_name: p("label"),
           session_state: null,
           metadata: null,
           summary: null,
@@ -39,7 +39,7 @@ describe("Prepared", () => {
           .where("session_id", "=", p("id")),
       );
       await insert.execute(db, { id: "s1", name: "alpha", created: 10 });
-      await insert.execute(db, { id: "s2", name: "beta", created: 20 });
+      await insert.execute(db, { id: "s2", name: "beta", created: 20, label: "second" });
       expect(builds).toBe(1);
       expect(await read.first(db, { id: "s2" })).toEqual({
         component_id: "beta",

@@ -20,8 +20,9 @@ export class Prepared<P extends object, R = unknown> {
 
   execute(db: Kysely<Database>, values: P): Promise<QueryResult<R>> {
     const { sql, slots } = (this.#compiled ??= this.#compile(db));
+    // A value left undefined binds as NULL: drivers refuse undefined, and the column is in the statement.
     const parameters = slots.map((s) =>
-      "name" in s ? (values as Record<string, unknown>)[s.name] : s.value,
+      "name" in s ? ((values as Record<string, unknown>)[s.name] ?? null) : s.value,
     );
     return db.executeQuery<R>(CompiledQuery.raw(sql, parameters) as CompiledQuery<R>);
   }
