@@ -7,12 +7,13 @@ import { toJson } from "./dialect.js";
 import { toRun, toRunSummary, toSession } from "./rows.js";
 import { failUnfinishedRuns } from "./run-rollups.js";
 import type { RunFacts, RunRollups } from "./run-rollups.js";
-import { RunStatements } from "./run-statements.js";
-import type { Database, RunsTable } from "./schema.js";
+import { RunStatements, SUMMARY_COLUMNS } from "./run-statements.js";
+import type { RunColumns } from "./run-statements.js";
+import type { Database } from "./schema.js";
 import type { WriteBatcher } from "./write-batcher.js";
 
 /** The indexed columns of a run, derived from its body. */
-function columns(run: RunOutput): Omit<RunsTable, "run_id" | "session_id" | "created_at"> {
+function columns(run: RunOutput): RunColumns {
   const m = run.metrics;
   return {
     parent_run_id: run.parent_run_id,
@@ -152,26 +153,7 @@ export class SqlRunStore implements RunStore {
   }
 
   async summaries(q: RunListQuery): Promise<RunSummary[]> {
-    const rows = await this.#filtered(q)
-      .select([
-        "run_id",
-        "session_id",
-        "parent_run_id",
-        "component_kind",
-        "component_id",
-        "user_id",
-        "status",
-        "error",
-        "model",
-        "input_tokens",
-        "output_tokens",
-        "total_tokens",
-        "duration_ms",
-        "ttft_ms",
-        "created_at",
-        "updated_at",
-      ])
-      .execute();
+    const rows = await this.#filtered(q).select(SUMMARY_COLUMNS).execute();
     return rows.map(toRunSummary);
   }
 

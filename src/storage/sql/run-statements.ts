@@ -4,7 +4,8 @@ import { FACT_COLUMNS } from "./run-rollups.js";
 import type { RunFacts } from "./run-rollups.js";
 import type { RunsTable, SessionsTable } from "./schema.js";
 
-type RunColumns = Omit<RunsTable, "run_id" | "session_id" | "created_at">;
+/** The columns of a run row that follow from its body (all but its ids and created_at). */
+export type RunColumns = Omit<RunsTable, "run_id" | "session_id" | "created_at">;
 const RUN_COLUMNS = [
   "parent_run_id",
   "component_kind",
@@ -21,6 +22,13 @@ const RUN_COLUMNS = [
   "ttft_ms",
   "updated_at",
 ] as const satisfies readonly (keyof RunColumns)[];
+/** What a run's short form reads: its row without the body. */
+export const SUMMARY_COLUMNS = [
+  "run_id",
+  "session_id",
+  "created_at",
+  ...RUN_COLUMNS.filter((c): c is Exclude<(typeof RUN_COLUMNS)[number], "data"> => c !== "data"),
+] as const;
 const SESSION_COLUMNS = [
   "session_id",
   "session_type",
