@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DialectParts } from "./dialect.js";
 import { createRollups } from "./run-rollups.js";
+import { createTraceTables } from "./trace-tables.js";
 import type { Database } from "./schema.js";
 
 export interface Migration {
@@ -245,47 +246,7 @@ export const MIGRATIONS: Migration[] = [
     version: 20,
     name: "traces, spans and run metrics indexes",
     async up(db, d) {
-      await db.schema
-        .createTable("traces")
-        .addColumn("trace_id", "text", (c) => c.primaryKey())
-        .addColumn("name", "text", (c) => c.notNull())
-        .addColumn("status", "text", (c) => c.notNull())
-        .addColumn("start_time", "bigint", (c) => c.notNull())
-        .addColumn("end_time", "bigint", (c) => c.notNull())
-        .addColumn("run_id", "text")
-        .addColumn("session_id", "text")
-        .addColumn("component_kind", "text")
-        .addColumn("agent_id", "text")
-        .addColumn("team_id", "text")
-        .addColumn("workflow_id", "text")
-        .addColumn("user_id", "text")
-        .execute();
-      for (const [name, cols] of [
-        ["traces_start_idx", ["start_time", "trace_id"]],
-        ["traces_run_idx", ["run_id"]],
-        ["traces_session_idx", ["session_id", "start_time"]],
-        ["traces_user_idx", ["user_id", "start_time"]],
-      ] as const)
-        await db.schema
-          .createIndex(name)
-          .on("traces")
-          .columns([...cols])
-          .execute();
-      await db.schema
-        .createTable("spans")
-        .addColumn("trace_id", "text", (c) => c.notNull())
-        .addColumn("span_id", "text", (c) => c.notNull())
-        .addColumn("parent_span_id", "text")
-        .addColumn("name", "text", (c) => c.notNull())
-        .addColumn("kind", "text", (c) => c.notNull())
-        .addColumn("start_time", "bigint", (c) => c.notNull())
-        .addColumn("end_time", "bigint", (c) => c.notNull())
-        .addColumn("status", "text", (c) => c.notNull())
-        .addColumn("status_message", "text")
-        .addColumn("attributes", d.jsonType, (c) => c.notNull())
-        .addPrimaryKeyConstraint("spans_pk", ["trace_id", "span_id"])
-        .execute();
-      await db.schema.createIndex("spans_start_idx").on("spans").column("start_time").execute();
+      await createTraceTables(db, d.jsonType);
       // /metrics: percentiles walk these in order per component instead of sorting the runs.
       await db.schema
         .createIndex("runs_latency_idx")

@@ -38,6 +38,8 @@ export class SqlStore implements Store {
   constructor(
     readonly id: string,
     protected readonly parts: DialectParts,
+    /** Where traces are kept when not in this database's own tables (SQLite's trace file). */
+    traces?: TraceStore,
   ) {
     const db = () => this.kysely;
     const writes = new WriteBatcher(db);
@@ -48,7 +50,7 @@ export class SqlStore implements Store {
     this.idempotency = new SqlIdempotencyStore(db, writes);
     this.knowledge = new SqlKnowledgeStore(db, writes, parts);
     this.memories = new SqlMemoryStore(db, writes);
-    this.traces = new SqlTraceStore(db, writes);
+    this.traces = traces ?? new SqlTraceStore(db, writes);
     this.metrics = new SqlMetricsStore(db);
     this.replicas = new SqlReplicaStore(db, writes, rollups);
   }

@@ -4,34 +4,8 @@ import { BulkInsert } from "./bulk-insert.js";
 import { fromJson } from "./dialect.js";
 import { keysetPage } from "./keyset.js";
 import type { Database, SpansTable, TracesTable } from "./schema.js";
+import { SPAN_COLUMNS, TRACE_COLUMNS } from "./trace-tables.js";
 import type { WriteBatcher } from "./write-batcher.js";
-
-const SPAN_COLUMNS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "name",
-  "kind",
-  "start_time",
-  "end_time",
-  "status",
-  "status_message",
-  "attributes",
-] as const;
-const TRACE_COLUMNS = [
-  "trace_id",
-  "name",
-  "status",
-  "start_time",
-  "end_time",
-  "run_id",
-  "session_id",
-  "component_kind",
-  "agent_id",
-  "team_id",
-  "workflow_id",
-  "user_id",
-] as const;
 
 export class SqlTraceStore implements TraceStore {
   // Spans arrive by the hundred on every busy second: their inserts are compiled once.

@@ -5,10 +5,13 @@ import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import { openSqlite } from "./open-sqlite.js";
 import { SqliteSearch } from "./sqlite-search.js";
+import { TraceFile } from "./trace-file.js";
 
 export interface SqliteSettings {
   file: string;
   busyTimeoutMs: number;
+  /** The file traces are kept in, written by a thread of its own; without one, the OS file's tables. */
+  tracesFile?: string;
 }
 
 class SqliteParts implements DialectParts {
@@ -38,7 +41,23 @@ class SqliteParts implements DialectParts {
 
 /** The SQL store over a SQLite file; the file is opened on the first query. */
 export class SqliteSqlStore extends SqlStore {
+  readonly #traceFile: TraceFile | undefined;
+
   constructor(id: string, settings: SqliteSettings) {
-    super(id, new SqliteParts(settings));
+    const traceFile = settings.tracesFile
+      ? new TraceFile({ file: settings.tracesFile, busyTimeoutMs: settings.busyTimeoutMs }, settings.file)
+      : undefined;
+    super(id, new SqliteParts(settings), traceFile);
+    this.#traceFile = traceFile;
+  }
+
+  override async migrate(): Promise<void> {
+    await super.migrate();
+    await this.#traceFile?.migrate();
+  }
+
+  override async close(): Promise<void> {
+    await this.#traceFile?.close();
+    await super.close();
   }
 }
