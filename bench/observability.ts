@@ -5,7 +5,7 @@
  * Run: node --import tsx bench/observability.ts
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ import type { SqlStore } from "../src/storage/sql/index.js";
 import { startChildServer } from "../test/helpers/child-server.js";
 import { freshPgDatabase } from "../test/helpers/services.js";
 import { median } from "./median.js";
+import { mainThreadCpuUs, processCpuUs } from "./thread-cpu.js";
 import { measureTracingParts } from "./tracing-parts.js";
 
 const execFileAsync = promisify(execFile);
@@ -36,6 +37,9 @@ export interface TracingCost {
   /** The server's CPU per run (all its threads; Linux only, else NaN), median of the rounds. */
   onCpuUs: number;
   offCpuUs: number;
+  /** The same for its main thread alone, the one that serves requests. */
+  onMainCpuUs: number;
+  offMainCpuUs: number;
   errors: number;
 }
 
@@ -86,15 +90,18 @@ export async function measureTracingCost(options: TracingCostOptions = {}): Prom
     await load(servers.off.url, 2);
     const rps = { on: [] as number[], off: [] as number[] };
     const cpu = { on: [] as number[], off: [] as number[] };
+    const mainCpu = { on: [] as number[], off: [] as number[] };
     let errors = 0;
     for (let r = 0; r < rounds; r++)
       for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const)) {
         const pid = servers[mode].proc.pid!;
         const before = processCpuUs(pid);
+        const beforeMain = mainThreadCpuUs(pid);
         const res = await load(servers[mode].url, seconds);
         await new Promise((done) => setTimeout(done, 500)); // spans and events still being stored
         rps[mode].push(res.requests.average);
         cpu[mode].push((processCpuUs(pid) - before) / res.requests.total);
+        mainCpu[mode].push((mainThreadCpuUs(pid) - beforeMain) / res.requests.total);
         errors += res.errors + res.non2xx;
       }
     const on = median(rps.on);
@@ -105,6 +112,8 @@ export async function measureTracingCost(options: TracingCostOptions = {}): Prom
       costPercent: ((off - on) / off) * 100,
       onCpuUs: median(cpu.on),
       offCpuUs: median(cpu.off),
+      onMainCpuUs: median(mainCpu.on),
+      offMainCpuUs: median(mainCpu.off),
       errors,
     };
   } finally {
@@ -132,6 +141,10 @@ export interface TracingCpu {
   /** Median of the pairs' own ratios, in percent: CPU, and wall time per run (in-process throughput). */
   costPercent: number;
   wallCostPercent: number;
+  /** The same for the CPU of the main thread alone, the one that serves requests (Linux only, else NaN). */
+  mainOnUs: number;
+  mainOffUs: number;
+  mainCostPercent: number;
 }
 
 /**
@@ -151,10 +164,10 @@ export async function measureTracingCpu(options: TracingCpuOptions = {}): Promis
       ["--import", "tsx", "bench/tracing-cpu-child.ts", mode, String(runs)],
       { maxBuffer: 1 << 20, env, cwd: fileURLToPath(new URL("..", import.meta.url)) },
     );
-    return JSON.parse(stdout.trim().split("\n").pop()!) as { cpuUs: number; wallUs: number };
+    return JSON.parse(stdout.trim().split("\n").pop()!) as ChildMeasure;
   };
-  const on: { cpuUs: number; wallUs: number }[] = [];
-  const off: { cpuUs: number; wallUs: number }[] = [];
+  const on: ChildMeasure[] = [];
+  const off: ChildMeasure[] = [];
   try {
     for (let p = 0; p < pairs; p++)
       for (const mode of p % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
@@ -163,14 +176,24 @@ export async function measureTracingCpu(options: TracingCpuOptions = {}): Promis
     fake?.proc.kill("SIGKILL");
     await fake?.exited;
   }
-  const ratio = (pick: (m: { cpuUs: number; wallUs: number }) => number) =>
+  const ratio = (pick: (m: ChildMeasure) => number) =>
     median(on.map((m, p) => ((pick(m) - pick(off[p]!)) / pick(off[p]!)) * 100));
   return {
     onUs: median(on.map((m) => m.cpuUs)),
     offUs: median(off.map((m) => m.cpuUs)),
     costPercent: ratio((m) => m.cpuUs),
     wallCostPercent: ratio((m) => m.wallUs),
+    mainOnUs: median(on.map((m) => m.mainCpuUs)),
+    mainOffUs: median(off.map((m) => m.mainCpuUs)),
+    mainCostPercent: ratio((m) => m.mainCpuUs),
   };
+}
+
+/** What bench/tracing-cpu-child.ts prints: microseconds per run. */
+interface ChildMeasure {
+  cpuUs: number;
+  mainCpuUs: number;
+  wallUs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -316,6 +339,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(
       `CPU per run (in process, SQLite, ${provider ? "calling a provider" : "instant model"}): tracing on ` +
         `${cpu.onUs.toFixed(0)} µs, off ${cpu.offUs.toFixed(0)} µs, cost ${cpu.costPercent.toFixed(1)}%; ` +
+        `main thread ${cpu.mainOnUs.toFixed(0)} vs ${cpu.mainOffUs.toFixed(0)} µs, ${cpu.mainCostPercent.toFixed(1)}%; ` +
         `wall time per run ${cpu.wallCostPercent.toFixed(1)}% apart`,
     );
   }
@@ -323,27 +347,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `runs over HTTP (50 connections, SQLite): tracing on ${Math.round(cost.on)}/s, off ${Math.round(cost.off)}/s, ` +
       `cost ${cost.costPercent.toFixed(1)}%; server CPU per run on ${cost.onCpuUs.toFixed(0)} µs, ` +
-      `off ${cost.offCpuUs.toFixed(0)} µs; errors ${cost.errors}`,
+      `off ${cost.offCpuUs.toFixed(0)} µs (main thread ${cost.onMainCpuUs.toFixed(0)} vs ` +
+      `${cost.offMainCpuUs.toFixed(0)} µs); errors ${cost.errors}`,
   );
   const real = await measureTracingCost({ provider: true });
   console.log(
     `runs over HTTP calling a provider (OpenAI adapter, loopback): tracing on ${Math.round(real.on)}/s, ` +
       `off ${Math.round(real.off)}/s, cost ${real.costPercent.toFixed(1)}%; server CPU per run ` +
-      `on ${real.onCpuUs.toFixed(0)} µs, off ${real.offCpuUs.toFixed(0)} µs; errors ${real.errors}`,
+      `on ${real.onCpuUs.toFixed(0)} µs, off ${real.offCpuUs.toFixed(0)} µs (main thread ` +
+      `${real.onMainCpuUs.toFixed(0)} vs ${real.offMainCpuUs.toFixed(0)} µs); errors ${real.errors}`,
   );
   for (const m of await measureMetricsLatency())
     console.log(
       `GET /metrics over ${m.runs.toLocaleString("en")} runs (${m.backend}): p50 ${m.p50.toFixed(1)} ms, ` +
         `p95 ${m.p95.toFixed(1)} ms; with agent_id p50 ${m.filteredP50.toFixed(1)} ms`,
     );
-}
-
-/** User + system CPU microseconds a process has used, from /proc (Linux); NaN elsewhere. */
-function processCpuUs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // in clock ticks of 1/100 s
-  } catch {
-    return NaN;
-  }
 }

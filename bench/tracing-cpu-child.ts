@@ -1,18 +1,20 @@
 /**
  * One process's share of measureTracingCpu (bench/observability.ts): runs an instant-model agent
  * through the RunManager, 50 at a time, with tracing on or off as argv[2] says, and prints the CPU
- * (all threads: GC and compiler helpers count) and wall time per run after a warm-up, as JSON.
+ * (all threads: GC and compiler helpers count; the main thread's alone; the main thread's GC pauses) and wall time per run after a warm-up, as JSON.
  * With BENCH_MODEL set (see bench/bench-server.ts), the agent calls that provider instead.
  * Run: node --import tsx bench/tracing-cpu-child.ts on|off [runs]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import pino from "pino";
 import { Agent } from "../src/agent/index.js";
 import { ScriptedModel } from "../src/model/scripted-model.js";
 import { AgentOS } from "../src/os/index.js";
 import { SqliteDb } from "../src/storage/index.js";
+import { mainThreadCpuUs } from "./thread-cpu.js";
 
 const tracing = process.argv[2] === "on";
 const runs = Number(process.argv[3] ?? 10_000);
@@ -47,13 +49,22 @@ async function round(n: number): Promise<void> {
 try {
   await os.start();
   await round(3000); // compiled and caches warm
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ["gc"] });
   const cpu = process.cpuUsage();
+  const main = mainThreadCpuUs();
   const wall = performance.now();
   await round(runs);
   const used = process.cpuUsage(cpu);
+  gc.disconnect();
   console.log(
     JSON.stringify({
       cpuUs: (used.user + used.system) / runs,
+      mainCpuUs: (mainThreadCpuUs() - main) / runs,
+      gcUs: (gcMs * 1000) / runs,
       wallUs: ((performance.now() - wall) * 1000) / runs,
     }),
   );

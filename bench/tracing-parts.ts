@@ -12,7 +12,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { newId } from "../src/ids.js";
 import type { RunEvent, RunOutput } from "../src/run/index.js";
 import type { ObservedRun } from "../src/runtime/index.js";
-import type { SpanRow, Store, TraceRecord } from "../src/storage/index.js";
+import type { SpanRow, TraceRecord } from "../src/storage/index.js";
 import { SqliteDb } from "../src/storage/index.js";
 import { RunSpans } from "../src/telemetry/tracing/run-spans.js";
 import { RunTracer } from "../src/telemetry/tracing/run-tracer.js";
@@ -72,7 +72,7 @@ function playRun(spans: RunSpans, runId: string, sessionId: string): void {
 
 export async function measureTracingParts(runs = 20_000, rounds = 7): Promise<TracingParts> {
   const batches: Batch[] = [];
-  const capture = { traces: { write: async (b: Batch) => void batches.push(b) } } as unknown as Store;
+  const capture = { write: async (b: Batch) => void batches.push(b) };
   const processor = new StoreSpanProcessor(capture, { delayMs: 500, maxBatch: 512, maxQueue: Infinity });
   const tracer = new RunTracer(resourceFromAttributes({ "service.name": "bench" }), { name: "agentos" }, [
     processor,

@@ -37,7 +37,15 @@ export type {
   MemoryPatch,
   SummaryRecord,
 } from "./memory-store.js";
-export type { TraceStore, TraceRecord, SpanRecord, SpanRow, TraceQuery, TracePage } from "./trace-store.js";
+export type {
+  TraceStore,
+  TraceRecord,
+  SpanRecord,
+  SpanRow,
+  TraceQuery,
+  TracePage,
+  TraceFileSettings,
+} from "./trace-store.js";
 export type {
   MetricsStore,
   MetricsQuery,

@@ -3,7 +3,7 @@ import type { KnowledgeStore } from "./knowledge-store.js";
 import type { ReplicaStore } from "./replica-store.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { MetricsStore } from "./metrics-store.js";
-import type { TraceStore } from "./trace-store.js";
+import type { TraceFileSettings, TraceStore } from "./trace-store.js";
 
 /** A session as stored. Times are epoch milliseconds. */
 export interface SessionRecord {
@@ -201,6 +201,11 @@ export interface Store {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The SQLite file its traces are kept in, which another thread may open to write them
+   * (tracing then runs on a thread of its own); undefined when traces are in the database itself.
+   */
+  traceFile?(): TraceFileSettings | undefined;
   readonly sessions: SessionStore;
   readonly runs: RunStore;
   readonly events: RunEventStore;

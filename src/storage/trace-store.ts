@@ -67,3 +67,9 @@ export interface TraceStore {
    */
   prune(olderThanUs: number, batchSize?: number): Promise<number>;
 }
+
+/** A SQLite trace file that a thread of its own may open and write (see Store.traceFile). */
+export interface TraceFileSettings {
+  file: string;
+  busyTimeoutMs: number;
+}

@@ -9,6 +9,7 @@ import { RunSpans } from "../../src/telemetry/tracing/run-spans.js";
 import { RunTracer } from "../../src/telemetry/tracing/run-tracer.js";
 import { StoreSpanProcessor } from "../../src/telemetry/tracing/store-span-processor.js";
 import { TimeOrderedIdGenerator } from "../../src/telemetry/tracing/time-ordered-ids.js";
+import { slimEvent } from "../../src/telemetry/tracing/tracing-thread-protocol.js";
 import { tempSqlite } from "../helpers/temp-store.js";
 
 /** Keeps what it is handed, as an exporter would. */
@@ -47,6 +48,85 @@ const ev = (event: string, extra: Record<string, unknown> = {}) =>
   }) as unknown as RunEvent;
 
 describe("run spans", () => {
+  it("made on the tracing thread from slimmed events are the spans the events themselves make", () => {
+    const events = [
+      ev("TeamRunStarted", { team_id: "t", team_name: "T", model: "m", model_provider: "p" }),
+      ev("TeamToolCallStarted", {
+        team_id: "t",
+        tool: {
+          tool_name: "delegate_task_to_member",
+          tool_call_id: "c1",
+          tool_args: { task: "x".repeat(500) },
+        },
+      }),
+      ev("RunStarted", {
+        run_id: "r2",
+        parent_run_id: "r1",
+        model: "m",
+        model_provider: "p",
+        content: "big",
+      }),
+      ev("ModelRequestStarted", { run_id: "r2", model: "m", model_provider: "p", messages: ["long"] }),
+      ev("ModelRequestCompleted", {
+        run_id: "r2",
+        model: "m",
+        input_tokens: 5,
+        output_tokens: 2,
+        cache_read_tokens: 1,
+        time_to_first_token: 0.25,
+        content: "answer",
+      }),
+      ev("ToolCallStarted", { run_id: "r2", tool: { tool_name: "fetch", tool_call_id: "c2" } }),
+      ev("ToolCallError", {
+        run_id: "r2",
+        error: "timeout",
+        tool: { tool_name: "fetch", tool_call_id: "c2", tool_call_error: true, result: "partial" },
+      }),
+      ev("MemoryUpdateStarted", { run_id: "r2" }),
+      ev("MemoryUpdateCompleted", { run_id: "r2", memories: [{ memory: "m1" }, { memory: "m2" }] }),
+      ev("RunError", { run_id: "r2", content: "member failed", error_type: "ToolError" }),
+      ev("TeamToolCallCompleted", {
+        team_id: "t",
+        tool: { tool_name: "delegate_task_to_member", tool_call_id: "c1", child_run_id: "r2", result: "ok" },
+      }),
+      ev("TeamRunCompleted", {
+        team_id: "t",
+        content: "done",
+        metrics: { input_tokens: 9, output_tokens: 4, time: 1 },
+      }),
+    ];
+    const made = (slim: boolean) => {
+      const kept = new Kept();
+      const tracer = new RunTracer(resource, { name: "agentos" }, [kept]);
+      const spans = new RunSpans(tracer, { ...run, kind: "team", componentId: "t" }, () => {}, 1_000);
+      events.forEach((e, i) => spans.event(slim ? slimEvent(e) : e, 1_001 + i));
+      spans.end({ status: "COMPLETED", error: null }, 2_000);
+      spans.build();
+      const names = new Map(kept.spans.map((s) => [s.spanContext().spanId, s.name]));
+      return kept.spans.map((s) => ({
+        name: s.name,
+        parent: s.parentSpanContext && names.get(s.parentSpanContext.spanId),
+        attributes: s.attributes,
+        status: s.status,
+        startTime: s.startTime,
+        endTime: s.endTime,
+      }));
+    };
+    const full = made(false);
+    expect(full.map((s) => s.name)).toEqual([
+      "chat m",
+      "execute_tool fetch",
+      "memory.update",
+      "agent.run A",
+      "execute_tool delegate_task_to_member",
+      "team.run A",
+    ]);
+    expect(made(true)).toEqual(full);
+    // What the spans do not use stays behind: tool arguments, messages, a completed run's answer.
+    const sent = JSON.stringify(events.map(slimEvent));
+    for (const left of ["xxxxx", "long", '"answer"', '"done"', '"big"']) expect(sent).not.toContain(left);
+  });
+
   it("are built later, in batches: finished spans leave while the run goes on; times are the events' own", async () => {
     const kept = new Kept();
     const tracer = new RunTracer(resource, { name: "agentos" }, [kept]);
@@ -164,7 +244,11 @@ describe("storing spans", () => {
     const logger = pino({ level: "warn" }, { write: (l: string) => void lines.push(l) });
     try {
       await t.db.migrate();
-      const store = new StoreSpanProcessor(t.db, { delayMs: 60_000, maxBatch: 2, maxQueue: 3 }, logger);
+      const store = new StoreSpanProcessor(
+        t.db.traces,
+        { delayMs: 60_000, maxBatch: 2, maxQueue: 3 },
+        logger,
+      );
       const tracer = new RunTracer(resource, { name: "agentos" }, [store]);
       const spans = Array.from({ length: 5 }, (_, i) => tracer.startSpan(`s${i}`));
       for (const s of spans) s.end();

@@ -40,20 +40,22 @@ const add = tool({
   input: z.object({ a: z.number(), b: z.number() }),
   execute: ({ a, b }) => ({ sum: a + b }),
 });
-const calculator = new Agent({
-  id: "calc",
-  name: "Calc",
-  model: new ScriptedModel({
-    provider: "scripted",
-    modelId: "calc-1",
-    turns: [
-      [{ toolCall: { name: "add", args: { a: 2, b: 3 } } }, { usage: { input: 11, output: 3 } }],
-      [{ text: "five" }, { usage: { input: 20, output: 4, reasoning: 2, cacheRead: 5 } }],
-    ],
-    fallback: "again",
-  }),
-  tools: [add],
-});
+/** Its model plays its turns once: each OS gets its own. */
+const calculator = () =>
+  new Agent({
+    id: "calc",
+    name: "Calc",
+    model: new ScriptedModel({
+      provider: "scripted",
+      modelId: "calc-1",
+      turns: [
+        [{ toolCall: { name: "add", args: { a: 2, b: 3 } } }, { usage: { input: 11, output: 3 } }],
+        [{ text: "five" }, { usage: { input: 20, output: 4, reasoning: 2, cacheRead: 5 } }],
+      ],
+      fallback: "again",
+    }),
+    tools: [add],
+  });
 const broken = new Agent({
   id: "broken",
   name: "Broken",
@@ -102,10 +104,14 @@ const one = (t: TraceJson, name: string) => {
   return found[0]!;
 };
 
-describe("tracing", () => {
+// A SQLite file's traces are made and stored on a thread of their own; other stores' on the serving thread.
+describe.each([
+  ["on the tracing thread (SQLite file)", undefined],
+  ["on the serving thread (SQLite in memory)", ":memory:"],
+])("tracing %s", (_where, file) => {
   let t: TestOS;
   beforeAll(async () => {
-    t = await testOS({ agents: [calculator, broken, writer], teams: [crew], workflows: [flow] });
+    t = await testOS({ agents: [calculator(), broken, writer], teams: [crew], workflows: [flow] }, file);
   });
   afterAll(() => t.cleanup());
 

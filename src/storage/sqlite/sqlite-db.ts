@@ -1,4 +1,5 @@
 import { LazyStore } from "../lazy-store.js";
+import type { TraceFileSettings } from "../trace-store.js";
 import { traceFileOf } from "./trace-file-name.js";
 
 export interface SqliteDbOptions {
@@ -20,6 +21,7 @@ export class SqliteDb extends LazyStore {
   readonly file: string;
   /** Where traces are kept; undefined when they stay in `file` (":memory:"). */
   readonly tracesFile: string | undefined;
+  readonly #busyTimeoutMs: number;
   constructor(options: SqliteDbOptions = {}) {
     const id = options.id ?? "agentos-db";
     const file = options.file ?? "agentos.db";
@@ -31,5 +33,10 @@ export class SqliteDb extends LazyStore {
     });
     this.file = file;
     this.tracesFile = tracesFile;
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  traceFile(): TraceFileSettings | undefined {
+    return this.tracesFile ? { file: this.tracesFile, busyTimeoutMs: this.#busyTimeoutMs } : undefined;
   }
 }

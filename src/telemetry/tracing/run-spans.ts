@@ -8,6 +8,13 @@ import { parseTraceparent } from "./traceparent.js";
 /** Marks the span a stored trace is named after (the top-level run of this process). */
 export const TRACE_ROOT = "agentos.trace_root";
 
+const ORIGIN = performance.timeOrigin;
+
+/** Epoch milliseconds, to the microsecond: the same clock in every thread, unlike performance.now(). */
+export function epochNow(): number {
+  return ORIGIN + performance.now();
+}
+
 const RUN_ENDS = new Set(["RunCompleted", "RunError", "RunCancelled", "RunPaused"]);
 const WORKFLOW_ENDS = new Set(["WorkflowCompleted", "WorkflowError", "WorkflowCancelled", "WorkflowPaused"]);
 const AGENT_EVENTS = [
@@ -24,7 +31,7 @@ const AGENT_EVENTS = [
   ...RUN_ENDS,
 ];
 /** The events spans are made of (a team's carry a Team prefix); content deltas and the like are not. */
-const TRACED = new Set([
+export const TRACED = new Set([
   ...AGENT_EVENTS,
   ...AGENT_EVENTS.map((e) => `Team${e}`),
   "WorkflowStarted",
@@ -53,15 +60,15 @@ export class RunSpans implements RunWatch {
   readonly #tracer: RunTracer;
   readonly #run: ObservedRun;
   readonly #rootRunId: string;
-  readonly #startedAt = performance.now();
+  readonly #startedAt: number;
   readonly #schedule: (spans: RunSpans) => void;
   #scheduled = false;
   #rootStarted = false;
   /** Notes of nested runs whose span has not started yet. */
   #early: RunNote[] = [];
-  /** Noted events and their times (performance.now()), alternating, not yet built into spans. */
+  /** Noted events and their times (epoch ms), alternating, not yet built into spans. */
   #noted: (OpenEvent | RunNote | number)[] = [];
-  #ended: { output: RunOutput | undefined; at: number } | undefined;
+  #ended: { output: Pick<RunOutput, "status" | "error"> | undefined; at: number } | undefined;
   /** The time of the event being built: where spans start and end. */
   #time = 0;
   readonly #runs = new Map<string, Span>();
@@ -70,16 +77,23 @@ export class RunSpans implements RunWatch {
   /** Workflow steps' spans by step id: the parents of the runs inside them. */
   readonly #steps = new Map<string, Span>();
 
-  constructor(tracer: RunTracer, run: ObservedRun, schedule: (spans: RunSpans) => void) {
+  /** Times are epoch milliseconds; left out, now. */
+  constructor(
+    tracer: RunTracer,
+    run: ObservedRun,
+    schedule: (spans: RunSpans) => void,
+    startedAt = epochNow(),
+  ) {
+    this.#startedAt = startedAt;
     this.#tracer = tracer;
     this.#run = run;
     this.#rootRunId = run.runId;
     this.#schedule = schedule;
   }
 
-  event(event: RunEvent): void {
+  event(event: RunEvent, at = epochNow()): void {
     if (this.#ended || !TRACED.has(event.event)) return;
-    this.#noted.push(event as OpenEvent, performance.now());
+    this.#noted.push(event as OpenEvent, at);
     this.#wantBuild();
   }
 
@@ -89,9 +103,9 @@ export class RunSpans implements RunWatch {
     this.#wantBuild();
   }
 
-  end(output: RunOutput | undefined): void {
+  end(output: Pick<RunOutput, "status" | "error"> | undefined, at = epochNow()): void {
     if (this.#ended) return;
-    this.#ended = { output, at: performance.now() };
+    this.#ended = { output, at };
     this.#wantBuild();
   }
 
@@ -220,7 +234,7 @@ export class RunSpans implements RunWatch {
     if (RUN_ENDS.has(name) || WORKFLOW_ENDS.has(name)) this.#endRun(ev, name);
   }
 
-  #finish(output: RunOutput | undefined): void {
+  #finish(output: Pick<RunOutput, "status" | "error"> | undefined): void {
     const root = this.#runs.get(this.#rootRunId);
     if (root) this.#adoptEarly(root);
     for (const [key, open] of this.#open) {

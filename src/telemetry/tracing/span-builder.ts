@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { WarnLogger } from "./store-span-processor.js";
 import type { RunSpans } from "./run-spans.js";
 
 /**
@@ -13,7 +13,7 @@ export class SpanBuilder {
   constructor(
     private readonly delayMs: number,
     private readonly maxRuns: number,
-    private readonly logger?: Logger,
+    private readonly logger?: WarnLogger,
   ) {}
 
   readonly schedule = (spans: RunSpans): void => {

@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
+
+/** What the span processors log through: pino, or the tracing thread's relay to it. */
+export type WarnLogger = Pick<Logger, "warn">;
 import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import type { SpanRow, Store, TraceRecord } from "../../storage/index.js";
+import type { SpanRow, TraceRecord, TraceStore } from "../../storage/index.js";
 import { toSpanRow, toTraceRecord } from "./span-records.js";
 
 export interface StoreSpanBatching {
@@ -26,9 +29,9 @@ export class StoreSpanProcessor implements SpanProcessor {
   #dropped = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<TraceStore, "write">,
     private readonly batching: StoreSpanBatching,
-    private readonly logger?: Logger,
+    private readonly logger?: WarnLogger,
   ) {}
 
   onStart(): void {}
@@ -63,7 +66,7 @@ export class StoreSpanProcessor implements SpanProcessor {
     const batch = { spans: this.#spans, traces: this.#traces };
     this.#spans = [];
     this.#traces = [];
-    const work = this.store.traces
+    const work = this.store
       .write(batch)
       .catch((err: unknown) => this.logger?.warn({ err, spans: batch.spans.length }, "could not store spans"))
       .finally(() => {

@@ -1,8 +1,6 @@
-import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { ObservedRun, RunObserver, RunWatch } from "../../runtime/index.js";
 import type { Store } from "../../storage/index.js";
-import { DEFAULT_SAMPLER } from "./sampler-settings.js";
 import type { SamplerSettings } from "./sampler-settings.js";
 
 export interface TracingSettings {
@@ -29,7 +27,8 @@ interface Started {
 /**
  * OpenTelemetry tracing of an OS's runs: its own tracer (nothing global is registered), with a
  * processor storing spans in the OS database in batches off the request path, and the SDK's batch
- * processor exporting them over OTLP/HTTP when configured. It loads in `start()`, only when enabled.
+ * processor exporting them over OTLP/HTTP when configured. With a SQLite trace file, all of it runs
+ * on a thread of its own (TracingThread); otherwise on this one. It loads in `start()`, only when enabled.
  */
 export class Tracing implements RunObserver {
   #started: Started | undefined;
@@ -46,66 +45,22 @@ export class Tracing implements RunObserver {
 
   async start(version: string): Promise<void> {
     if (!this.settings.enabled || this.#started) return;
-    const [
-      { defaultResource, resourceFromAttributes },
-      { RunTracer },
-      { StoreSpanProcessor },
-      { RunSpans },
-      { SpanBuilder },
-      { makeSampler },
-    ] = await Promise.all([
-      import("@opentelemetry/resources"),
-      import("./run-tracer.js"),
-      import("./store-span-processor.js"),
-      import("./run-spans.js"),
-      import("./span-builder.js"),
-      import("./sampler.js"),
-    ]);
-    const delayMs = this.settings.batchDelayMs ?? 500;
-    const processors: SpanProcessor[] = [
-      new StoreSpanProcessor(this.store, { delayMs, maxBatch: 512, maxQueue: 16_384 }, this.logger),
-    ];
-    if (this.settings.otlpUrl) {
-      const [{ BatchSpanProcessor }, { OTLPTraceExporter }] = await Promise.all([
-        import("@opentelemetry/sdk-trace-base"),
-        import("@opentelemetry/exporter-trace-otlp-http"),
-      ]);
-      const exporter = new OTLPTraceExporter({
-        url: this.settings.otlpUrl,
-        ...(this.settings.otlpTimeoutMs ? { timeoutMillis: this.settings.otlpTimeoutMs } : {}),
-      });
-      processors.push(
-        new BatchSpanProcessor(exporter, {
-          scheduledDelayMillis: delayMs,
-          maxExportBatchSize: 512,
-          maxQueueSize: 16_384,
-        }),
-      );
+    const traceFile = this.store.traceFile?.();
+    if (traceFile) {
+      const { TracingThread } = await import("./tracing-thread.js");
+      const thread = new TracingThread({ settings: this.settings, version, traceFile }, this.logger);
+      this.#started = { observer: thread, flush: () => thread.flush(), shutdown: () => thread.shutdown() };
+      return;
     }
-    // Collectors group spans by service: without a name they would show as "unknown_service:node".
-    const resource = defaultResource().merge(
-      resourceFromAttributes({
-        "service.name": this.settings.serviceName || "agentos",
-        "service.version": version,
-      }),
-    );
-    const tracer = new RunTracer(
-      resource,
-      { name: "agentos", version },
-      processors,
-      makeSampler(this.settings.sampler ?? DEFAULT_SAMPLER),
-    );
-    const builder = new SpanBuilder(Math.min(delayMs, 100), 256, this.logger);
+    const [{ spanPipeline }, { RunSpans }] = await Promise.all([
+      import("./span-pipeline.js"),
+      import("./run-spans.js"),
+    ]);
+    const pipeline = await spanPipeline(this.settings, version, this.store.traces, this.logger);
     this.#started = {
-      observer: { runStarted: (run) => new RunSpans(tracer, run, builder.schedule) },
-      flush: () => {
-        builder.build();
-        return tracer.forceFlush();
-      },
-      shutdown: () => {
-        builder.build();
-        return tracer.shutdown();
-      },
+      observer: { runStarted: (run) => new RunSpans(pipeline.tracer, run, pipeline.builder.schedule) },
+      flush: () => pipeline.flush(),
+      shutdown: () => pipeline.shutdown(),
     };
   }
 
