@@ -11,21 +11,38 @@ import { join } from "node:path";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { newId } from "../src/ids.js";
 import type { RunEvent, RunOutput } from "../src/run/index.js";
-import type { ObservedRun } from "../src/runtime/index.js";
+import type { ObservedRun, RunWatch } from "../src/runtime/index.js";
 import type { SpanRow, TraceRecord } from "../src/storage/index.js";
 import { SqliteDb } from "../src/storage/index.js";
 import { RunSpans } from "../src/telemetry/tracing/run-spans.js";
 import { RunTracer } from "../src/telemetry/tracing/run-tracer.js";
 import { SpanBuilder } from "../src/telemetry/tracing/span-builder.js";
 import { StoreSpanProcessor } from "../src/telemetry/tracing/store-span-processor.js";
+import { TracingThread } from "../src/telemetry/tracing/tracing-thread.js";
 import { median } from "./median.js";
+import { mainThreadCpuUs } from "./thread-cpu.js";
 
 type Batch = { traces: TraceRecord[]; spans: SpanRow[] };
+
+const RUN: ObservedRun = {
+  runId: "",
+  sessionId: "",
+  userId: null,
+  kind: "agent",
+  componentId: "bench",
+  componentName: "Bench",
+  continued: false,
+};
 
 export interface TracingParts {
   /** CPU microseconds per run, median of the rounds. */
   makeUs: number;
   storeUs: number;
+  /**
+   * What the serving thread pays when tracing runs on its own thread (a SQLite file store):
+   * noting the events, sending the notes (Linux only, else NaN).
+   */
+  noteUs: number;
 }
 
 function cpuUs(): number {
@@ -34,7 +51,7 @@ function cpuUs(): number {
 }
 
 /** The events an agent run with one model request sends its observers (content deltas included). */
-function playRun(spans: RunSpans, runId: string, sessionId: string): void {
+function playRun(spans: RunWatch, runId: string, sessionId: string): void {
   const base = {
     run_id: runId,
     session_id: sessionId,
@@ -83,15 +100,7 @@ export async function measureTracingParts(runs = 20_000, rounds = 7): Promise<Tr
     batches.length = 0;
     const start = cpuUs();
     for (let i = 0; i < runs; i++) {
-      const run: ObservedRun = {
-        runId: newId(),
-        sessionId: newId(),
-        userId: null,
-        kind: "agent",
-        componentId: "bench",
-        componentName: "Bench",
-        continued: false,
-      };
+      const run: ObservedRun = { ...RUN, runId: newId(), sessionId: newId() };
       playRun(new RunSpans(tracer, run, builder.schedule), run.runId, run.sessionId);
       if (i % 50 === 49) await new Promise((done) => setImmediate(done)); // runs interleave with the loop
     }
@@ -118,13 +127,40 @@ export async function measureTracingParts(runs = 20_000, rounds = 7): Promise<Tr
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { makeUs: median(make), storeUs: median(store) };
+  return { makeUs: median(make), storeUs: median(store), noteUs: await measureNoting(runs, rounds) };
+}
+
+/** The serving thread's CPU per run with tracing on the tracing thread: the thread makes and stores the spans. */
+async function measureNoting(runs: number, rounds: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "agentos-bench-"));
+  const db = new SqliteDb({ file: join(dir, "os.db") });
+  const note: number[] = [];
+  try {
+    await db.migrate();
+    const thread = new TracingThread({ settings: { enabled: true }, version: "bench", traceFile: db.traceFile()! });
+    for (let r = 0; r < rounds; r++) {
+      const start = mainThreadCpuUs();
+      for (let i = 0; i < runs; i++) {
+        const run = { ...RUN, runId: newId(), sessionId: newId() };
+        playRun(thread.runStarted(run), run.runId, run.sessionId);
+        if (i % 50 === 49) await new Promise((done) => setImmediate(done));
+      }
+      note.push((mainThreadCpuUs() - start) / runs);
+      await thread.flush(); // the thread keeps up: its backlog never lands on the next round
+    }
+    await thread.shutdown();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return median(note);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const parts = await measureTracingParts(Number(process.argv[2] ?? 20_000));
   console.log(
     `tracing per run (agent run, one model request): making spans ${parts.makeUs.toFixed(1)} µs, ` +
-      `storing them in SQLite ${parts.storeUs.toFixed(1)} µs`,
+      `storing them in SQLite ${parts.storeUs.toFixed(1)} µs; on its own thread, the serving ` +
+      `thread's part (noting, sending) ${parts.noteUs.toFixed(1)} µs`,
   );
 }

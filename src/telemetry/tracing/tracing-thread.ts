@@ -53,23 +53,8 @@ export class TracingThread implements RunObserver {
 
   runStarted(observed: ObservedRun): RunWatch {
     const run = this.#nextRun++;
-    this.#add([0, run, observed, epochNow()]);
-    let ended = false;
-    return {
-      event: (ev: RunEvent) => {
-        if (!ended && TRACED.has(ev.event)) this.#add([1, run, slimEvent(ev), epochNow()]);
-      },
-      note: (note: RunNote) => {
-        if (ended) return;
-        const origin = performance.timeOrigin; // a note's times are this thread's performance.now()
-        this.#add([2, run, { ...note, started: note.started + origin, ended: note.ended + origin }]);
-      },
-      end: (output: RunOutput | undefined) => {
-        if (ended) return;
-        ended = true;
-        this.#add([3, run, output ? { status: output.status, error: output.error } : null, epochNow()]);
-      },
-    };
+    this.add([0, run, observed, epochNow()]);
+    return new NotedRun(this, run);
   }
 
   /** Sends what runs noted, then waits until the thread has stored and exported their spans. */
@@ -84,7 +69,8 @@ export class TracingThread implements RunObserver {
     await this.#client.close({ op: "exit" });
   }
 
-  #add(entry: RunEntry): void {
+  /** Queues an entry for the thread (NotedRun's way in). */
+  add(entry: RunEntry): void {
     this.#entries.push(entry);
     if (this.#entries.length >= MAX_ENTRIES) this.#send();
     else this.#timer ??= setTimeout(() => this.#send(), this.#delayMs).unref();
@@ -106,5 +92,36 @@ export class TracingThread implements RunObserver {
     }
     // One string: copying it to the thread costs a fraction of copying the entries as objects.
     this.#client.post(JSON.stringify(entries));
+  }
+}
+
+/** One run's watch: notes its traced events and its end for the tracing thread. */
+class NotedRun implements RunWatch {
+  #ended = false;
+
+  constructor(
+    private readonly thread: TracingThread,
+    private readonly run: number,
+  ) {}
+
+  event(ev: RunEvent): void {
+    if (!this.#ended && TRACED.has(ev.event)) this.thread.add([1, this.run, slimEvent(ev), epochNow()]);
+  }
+
+  note(note: RunNote): void {
+    if (this.#ended) return;
+    const origin = performance.timeOrigin; // a note's times are this thread's performance.now()
+    this.thread.add([2, this.run, { ...note, started: note.started + origin, ended: note.ended + origin }]);
+  }
+
+  end(output: RunOutput | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.thread.add([
+      3,
+      this.run,
+      output ? { status: output.status, error: output.error } : null,
+      epochNow(),
+    ]);
   }
 }
