@@ -137,7 +137,11 @@ async function measureNoting(runs: number, rounds: number): Promise<number> {
   const note: number[] = [];
   try {
     await db.migrate();
-    const thread = new TracingThread({ settings: { enabled: true }, version: "bench", traceFile: db.traceFile()! });
+    const thread = new TracingThread({
+      settings: { enabled: true },
+      version: "bench",
+      traceFile: db.traceFile()!,
+    });
     for (let r = 0; r < rounds; r++) {
       const start = mainThreadCpuUs();
       for (let i = 0; i < runs; i++) {

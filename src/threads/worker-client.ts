@@ -27,6 +27,11 @@ export class WorkerClient {
     private readonly onExit: (code: number) => void = () => {},
   ) {}
 
+  /** Whether the thread is up (started and not ended). */
+  get running(): boolean {
+    return this.#worker !== undefined;
+  }
+
   /** Sends a message that wants no answer. */
   post(message: unknown): void {
     this.#started().postMessage(message);
@@ -45,14 +50,22 @@ export class WorkerClient {
     return reply;
   }
 
-  /** Waits for pending requests, then sends `last` (after which the worker ends) and waits for its end. */
-  async close(last: object): Promise<void> {
+  /**
+   * Waits for pending requests, then sends `last` (after which the worker ends) and waits for its
+   * end; a worker still there after `timeoutMs` is terminated.
+   */
+  async close(last: object, timeoutMs = 5_000): Promise<void> {
     const worker = this.#worker;
     if (!worker) return;
     await Promise.allSettled(this.#pending);
     worker.ref(); // the process waits for the thread to end
     worker.postMessage(last);
-    await this.#exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((done) => {
+      timer = setTimeout(() => void worker.terminate().then(() => done()), timeoutMs);
+    });
+    await Promise.race([this.#exited, late]);
+    clearTimeout(timer);
   }
 
   #started(): Worker {

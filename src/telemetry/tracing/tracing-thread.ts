@@ -60,11 +60,13 @@ export class TracingThread implements RunObserver {
   /** Sends what runs noted, then waits until the thread has stored and exported their spans. */
   async flush(): Promise<void> {
     this.#send();
-    await this.#client.request<void>({ op: "flush" } satisfies Request);
+    if (this.#client.running) await this.#client.request<void>({ op: "flush" } satisfies Request);
   }
 
+  /** Flushes, then ends the thread (not started if no run was ever noted). */
   async shutdown(): Promise<void> {
     this.#send();
+    if (!this.#client.running) return;
     await this.#client.request<void>({ op: "shutdown" } satisfies Request);
     await this.#client.close({ op: "exit" });
   }
