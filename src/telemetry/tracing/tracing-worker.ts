@@ -21,7 +21,12 @@ const logger: WarnLogger = {
         v instanceof Error ? { type: v.name, message: v.message, stack: v.stack } : v,
       ]),
     );
-    port.postMessage({ log: { msg: msg ?? "", fields: plain } } satisfies TracingLog);
+    try {
+      port.postMessage({ log: { msg: msg ?? "", fields: plain } } satisfies TracingLog);
+    } catch {
+      // A field that cannot be copied to the serving thread: the message alone still gets there.
+      port.postMessage({ log: { msg: msg ?? "", fields: {} } } satisfies TracingLog);
+    }
   },
 } as WarnLogger;
 
