@@ -1,7 +1,9 @@
 /**
  * What tracing itself costs per run, apart from the rest of a run: making an agent run's spans
  * (one model request) from its events, through the real observer, tracer and store processor into
- * rows; then storing those batches in a fresh SQLite database. Short and in one process, so the
+ * rows; then storing those batches in a fresh SQLite database (both are the tracing thread's work
+ * with a SQLite file store); then what the serving thread pays for that: noting the same runs'
+ * events and sending the notes to a real tracing thread. Short and in one process, so the
  * machine's drift moves it less than the whole-run comparisons in bench/observability.ts.
  * Run: node --import tsx bench/tracing-parts.ts [runs]
  */
