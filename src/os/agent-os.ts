@@ -159,6 +159,7 @@ export class AgentOS {
         serviceName: (typeof t === "object" ? t.serviceName : undefined) ?? this.config.serviceName,
         otlpTimeoutMs: typeof t === "object" ? t.otlpTimeoutMs : undefined,
         sampler: (typeof t === "object" ? t.sampler : undefined) ?? this.config.tracesSampler,
+        thread: (typeof t === "object" ? t.thread : undefined) ?? this.config.tracingThread,
       },
       this.store,
       this.logger,

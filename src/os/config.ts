@@ -39,6 +39,8 @@ export interface EnvConfig {
   agnoPrefix: string | null;
   /** AGENTOS_TRACING (default true). */
   tracing: boolean;
+  /** AGENTOS_TRACING_THREAD (default true): with a SQLite file, make and store spans on a thread of their own. */
+  tracingThread: boolean;
   /** From OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; absent: no OTLP export. */
   otlpTracesUrl: string | undefined;
   /** OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG. Default parentbased_always_on. */
@@ -76,6 +78,7 @@ export function readEnvConfig(env: Env): EnvConfig {
     ingestConcurrency: int(env, "AGENTOS_INGEST_CONCURRENCY", 2, 1, 64),
     agnoPrefix: agnoPrefix(env.AGENTOS_AGNO_PREFIX),
     tracing: bool(env, "AGENTOS_TRACING", true),
+    tracingThread: bool(env, "AGENTOS_TRACING_THREAD", true),
     otlpTracesUrl: otlpTracesUrl(env),
     tracesSampler: readSampler(env),
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "agentos",

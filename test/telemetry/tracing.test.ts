@@ -106,12 +106,25 @@ const one = (t: TraceJson, name: string) => {
 
 // A SQLite file's traces are made and stored on a thread of their own; other stores' on the serving thread.
 describe.each([
-  ["on the tracing thread (SQLite file)", undefined],
-  ["on the serving thread (SQLite in memory)", ":memory:"],
-])("tracing %s", (_where, file) => {
+  ["on the tracing thread (SQLite file)", undefined, {}],
+  ["on the serving thread (SQLite in memory)", ":memory:", {}],
+  [
+    "on the serving thread (SQLite file, AGENTOS_TRACING_THREAD=false)",
+    undefined,
+    { AGENTOS_TRACING_THREAD: "false" },
+  ],
+])("tracing %s", (_where, file, env) => {
   let t: TestOS;
   beforeAll(async () => {
-    t = await testOS({ agents: [calculator(), broken, writer], teams: [crew], workflows: [flow] }, file);
+    t = await testOS(
+      {
+        agents: [calculator(), broken, writer],
+        teams: [crew],
+        workflows: [flow],
+        env: { AGENTOS_DRAIN_SECONDS: "1", ...env },
+      },
+      file,
+    );
   });
   afterAll(() => t.cleanup());
 

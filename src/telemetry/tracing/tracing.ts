@@ -16,6 +16,11 @@ export interface TracingSettings {
   serviceName?: string;
   /** Which traces are recorded (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG). Default parentbased_always_on. */
   sampler?: SamplerSettings;
+  /**
+   * With a SQLite trace file, make, store and export spans on a thread of their own (AGENTOS_TRACING_THREAD).
+   * Default true; false keeps them on the serving thread (e.g. an app bundled into one file).
+   */
+  thread?: boolean;
 }
 
 interface Started {
@@ -45,7 +50,7 @@ export class Tracing implements RunObserver {
 
   async start(version: string): Promise<void> {
     if (!this.settings.enabled || this.#started) return;
-    const traceFile = this.store.traceFile?.();
+    const traceFile = this.settings.thread === false ? undefined : this.store.traceFile?.();
     if (traceFile) {
       const { TracingThread } = await import("./tracing-thread.js");
       const thread = new TracingThread({ settings: this.settings, version, traceFile }, this.logger);
