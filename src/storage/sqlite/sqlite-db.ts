@@ -21,22 +21,23 @@ export class SqliteDb extends LazyStore {
   readonly file: string;
   /** Where traces are kept; undefined when they stay in `file` (":memory:"). */
   readonly tracesFile: string | undefined;
-  readonly #busyTimeoutMs: number;
+  readonly #traceFile: TraceFileSettings | undefined;
   constructor(options: SqliteDbOptions = {}) {
     const id = options.id ?? "agentos-db";
     const file = options.file ?? "agentos.db";
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const tracesFile = file === ":memory:" ? undefined : (options.tracesFile ?? traceFileOf(file));
+    const traceFile = tracesFile ? { file: tracesFile, busyTimeoutMs } : undefined;
     super(id, "sqlite", async () => {
       const { SqliteSqlStore } = await import("./sqlite-sql-store.js");
-      return new SqliteSqlStore(id, { file, busyTimeoutMs, ...(tracesFile ? { tracesFile } : {}) });
+      return new SqliteSqlStore(id, { file, busyTimeoutMs, ...(traceFile ? { traceFile } : {}) });
     });
     this.file = file;
     this.tracesFile = tracesFile;
-    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#traceFile = traceFile;
   }
 
   traceFile(): TraceFileSettings | undefined {
-    return this.tracesFile ? { file: this.tracesFile, busyTimeoutMs: this.#busyTimeoutMs } : undefined;
+    return this.#traceFile;
   }
 }

@@ -5,13 +5,14 @@ import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import { openSqlite } from "./open-sqlite.js";
 import { SqliteSearch } from "./sqlite-search.js";
+import type { TraceFileSettings } from "../trace-store.js";
 import { TraceFile } from "./trace-file.js";
 
 export interface SqliteSettings {
   file: string;
   busyTimeoutMs: number;
-  /** The file traces are kept in, written by a thread of its own; without one, the OS file's tables. */
-  tracesFile?: string;
+  /** The file traces are kept in (see TraceFile); without one, the OS file's tables. */
+  traceFile?: TraceFileSettings;
 }
 
 class SqliteParts implements DialectParts {
@@ -44,9 +45,7 @@ export class SqliteSqlStore extends SqlStore {
   readonly #traceFile: TraceFile | undefined;
 
   constructor(id: string, settings: SqliteSettings) {
-    const traceFile = settings.tracesFile
-      ? new TraceFile({ file: settings.tracesFile, busyTimeoutMs: settings.busyTimeoutMs }, settings.file)
-      : undefined;
+    const traceFile = settings.traceFile && new TraceFile(settings.traceFile, settings.file);
     super(id, new SqliteParts(settings), traceFile);
     this.#traceFile = traceFile;
   }

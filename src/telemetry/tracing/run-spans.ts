@@ -12,7 +12,12 @@ const ORIGIN = performance.timeOrigin;
 
 /** Epoch milliseconds, to the microsecond: the same clock in every thread, unlike performance.now(). */
 export function epochNow(): number {
-  return ORIGIN + performance.now();
+  return toEpoch(performance.now());
+}
+
+/** A performance.now() time of this thread as epoch milliseconds. */
+export function toEpoch(performanceMs: number): number {
+  return ORIGIN + performanceMs;
 }
 
 const RUN_ENDS = new Set(["RunCompleted", "RunError", "RunCancelled", "RunPaused"]);

@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import type { RunEvent, RunNote, RunOutput } from "../../run/index.js";
 import type { ObservedRun, RunObserver, RunWatch } from "../../runtime/index.js";
 import { startWorker, WorkerClient } from "../../threads/index.js";
-import { epochNow, TRACED } from "./run-spans.js";
+import { epochNow, toEpoch, TRACED } from "./run-spans.js";
 import { slimEvent } from "./tracing-thread-protocol.js";
 import type { RunEntry, TracingLog, TracingRequest, TracingThreadData } from "./tracing-thread-protocol.js";
 
-type Request = TracingRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+type Request = Omit<TracingRequest, "id">;
 
 /** Entries sent in one message at most; more wait for the next. */
 const MAX_ENTRIES = 512;
@@ -112,8 +112,7 @@ class NotedRun implements RunWatch {
 
   note(note: RunNote): void {
     if (this.#ended) return;
-    const origin = performance.timeOrigin; // a note's times are this thread's performance.now()
-    this.thread.add([2, this.run, { ...note, started: note.started + origin, ended: note.ended + origin }]);
+    this.thread.add([2, this.run, { ...note, started: toEpoch(note.started), ended: toEpoch(note.ended) }]);
   }
 
   end(output: RunOutput | undefined): void {
